@@ -1,0 +1,108 @@
+/* dump.c - the parse tree as JSON: every instruction, flag and argument with its span. */
+#include "dockerfile/dump.h"
+#include "core/jsonw.h"
+
+#include <stdbool.h>
+
+static void word(jsonw *w, const df_word *d)
+{
+	jw_obj(w);
+	jw_key(w, "value");
+	jw_strn(w, d->s, d->len);
+	jw_key(w, "line");
+	jw_int(w, d->line);
+	jw_key(w, "column");
+	jw_int(w, d->col);
+	jw_key(w, "end_line");
+	jw_int(w, d->end_line);
+	jw_key(w, "end_column");
+	jw_int(w, d->end_col);
+	jw_obj_end(w);
+}
+
+static void words(jsonw *w, const char *key, const df_word *v, size_t n)
+{
+	jw_key(w, key);
+	jw_arr(w);
+	for (size_t i = 0; i < n; i++)
+		word(w, &v[i]);
+	jw_arr_end(w);
+}
+
+static void node(jsonw *w, const df_node *n, bool top)
+{
+	jw_obj(w);
+	jw_key(w, "instruction");
+	word(w, &n->keyword);
+	jw_key(w, "start_line");
+	jw_int(w, n->start_line);
+	jw_key(w, "end_line");
+	jw_int(w, n->end_line);
+	words(w, "flags", n->flags, n->nflags);
+	words(w, "args", n->args, n->nargs);
+	jw_key(w, "json");
+	jw_bool(w, n->json);
+	if (n->unknown) {
+		jw_key(w, "unknown");
+		jw_bool(w, true);
+	}
+	if (n->nheredocs) {
+		jw_key(w, "heredocs");
+		jw_arr(w);
+		for (size_t i = 0; i < n->nheredocs; i++) {
+			const df_heredoc *h = &n->heredocs[i];
+			jw_obj(w);
+			jw_key(w, "name");
+			jw_str(w, h->name);
+			jw_key(w, "fd");
+			jw_int(w, h->fd);
+			jw_key(w, "expand");
+			jw_bool(w, h->expand);
+			jw_key(w, "chomp");
+			jw_bool(w, h->chomp);
+			jw_key(w, "body");
+			word(w, &h->body);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+	}
+	if (n->ncomments)
+		words(w, "comments", n->comments, n->ncomments);
+	/* ONBUILD's instruction; deeper chains (which BuildKit rejects) are not shown. */
+	if (n->sub && top) {
+		jw_key(w, "onbuild");
+		node(w, n->sub, false);
+	}
+	jw_obj_end(w);
+}
+
+void df_dump_json(const df_file *f, buf *out)
+{
+	jsonw w;
+	jw_init(&w, out, true);
+	jw_obj(&w);
+	jw_key(&w, "file");
+	jw_str(&w, f->path);
+	jw_key(&w, "escape");
+	char esc[2] = {(char)f->escape, 0};
+	jw_str(&w, esc);
+	jw_key(&w, "directives");
+	jw_arr(&w);
+	for (size_t i = 0; i < f->ndirectives; i++) {
+		jw_obj(&w);
+		jw_key(&w, "name");
+		word(&w, &f->directives[i].name);
+		jw_key(&w, "value");
+		word(&w, &f->directives[i].value);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_key(&w, "instructions");
+	jw_arr(&w);
+	for (size_t i = 0; i < f->nnodes; i++) {
+		node(&w, f->nodes[i], true);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	buf_addc(out, '\n');
+}
