@@ -76,8 +76,13 @@ test: deps build/plimsoll asan
 demo: deps build/plimsoll
 	@scripts/demo.sh
 
-bench: deps build/plimsoll
+bench: deps build/plimsoll build/bench/parse_bench
 	@bench/run.sh
+
+# Parser-only throughput program, linked with the release library.
+build/bench/parse_bench: bench/parse_bench.c build/libplimsoll.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(CFLAGS) -o $@ $< build/libplimsoll.a $(LDLIBS)
 
 # --- fuzzing ----------------------------------------------------------------------------
 FUZZ_BINS := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)

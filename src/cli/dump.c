@@ -86,8 +86,11 @@ int cmd_dump(int argc, char **argv)
 			buf out = BUF_INIT;
 			if (!strcmp(format, "buildkit"))
 				df_dump_buildkit(&df, &out);
-			else
-				df_dump_json(&df, &out);
+			else {
+				df_build b;
+				df_build_model(&df, &b);
+				df_dump_json(&df, &b, &out);
+			}
 			fwrite(out.p, 1, out.len, stdout);
 			buf_free(&out);
 		} else {

@@ -34,5 +34,7 @@ void go_quote(struct buf *b, const char *s, size_t n);
 /* Length of the Unicode-whitespace prefix / suffix of s (strings.TrimLeftFunc etc.). */
 size_t go_space_prefix(const char *s, size_t n);
 size_t go_space_suffix(const char *s, size_t n);
+/* strings.TrimSpace(s) == "" */
+static inline bool go_blank(const char *s, size_t n) { return go_space_prefix(s, n) == n; }
 
 #endif

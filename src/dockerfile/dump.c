@@ -76,7 +76,101 @@ static void node(jsonw *w, const df_node *n, bool top)
 	jw_obj_end(w);
 }
 
-void df_dump_json(const df_file *f, buf *out)
+static void vars(jsonw *w, const char *key, const df_vars *vs)
+{
+	jw_key(w, key);
+	jw_arr(w);
+	for (size_t i = 0; i < vs->n; i++) {
+		jw_obj(w);
+		jw_key(w, "name");
+		jw_str(w, vs->v[i].name);
+		jw_key(w, "value");
+		if (vs->v[i].value)
+			jw_strn(w, vs->v[i].value, vs->v[i].vlen);
+		else
+			jw_null(w);
+		jw_key(w, "line");
+		jw_int(w, vs->v[i].where ? vs->v[i].where->line : 0);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void model(jsonw *w, const df_build *b)
+{
+	vars(w, "global_args", &b->global_args);
+	jw_key(w, "stages");
+	jw_arr(w);
+	for (size_t i = 0; i < b->nstages; i++) {
+		const df_stage *st = &b->stages[i];
+		jw_obj(w);
+		jw_key(w, "index");
+		jw_int(w, st->index);
+		jw_key(w, "name");
+		jw_str(w, st->name);
+		jw_key(w, "base");
+		jw_str(w, st->base);
+		jw_key(w, "base_stage");
+		if (st->base_stage >= 0)
+			jw_int(w, st->base_stage);
+		else
+			jw_null(w);
+		jw_key(w, "platform");
+		jw_str(w, st->platform);
+		jw_key(w, "final");
+		jw_bool(w, st->final);
+		jw_key(w, "user");
+		jw_str(w, st->user);
+		jw_key(w, "workdir");
+		jw_str(w, st->workdir);
+		vars(w, "env", &st->env);
+		jw_key(w, "instructions");
+		jw_arr(w);
+		for (size_t j = 0; j < st->ncmds; j++) {
+			const df_cmd *c = &st->cmds[j];
+			jw_obj(w);
+			jw_key(w, "instruction");
+			jw_str(w, df_kind_name(c->kind)[0] ? df_kind_name(c->kind) : c->node->keyword.s);
+			jw_key(w, "line");
+			jw_int(w, c->node->start_line);
+			jw_key(w, "flags");
+			jw_obj(w);
+			for (size_t k = 0; k < c->nflags; k++) {
+				jw_key(w, c->flags[k].name);
+				if (c->flags[k].value)
+					jw_strn(w, c->flags[k].value, c->flags[k].value_len);
+				else
+					jw_bool(w, true);
+			}
+			jw_obj_end(w);
+			jw_key(w, "args");
+			jw_arr(w);
+			for (size_t k = 0; k < c->nargs; k++)
+				jw_strn(w, c->args[k], c->arg_lens[k]);
+			jw_arr_end(w);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "problems");
+	jw_arr(w);
+	for (size_t i = 0; i < b->problems.n; i++) {
+		const df_problem *p = &b->problems.v[i];
+		jw_obj(w);
+		jw_key(w, "line");
+		jw_int(w, p->line);
+		jw_key(w, "column");
+		jw_int(w, p->col);
+		jw_key(w, "message");
+		jw_str(w, p->msg);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+void df_dump_json(const df_file *f, const df_build *b, buf *out)
 {
 	jsonw w;
 	jw_init(&w, out, true);
@@ -103,6 +197,8 @@ void df_dump_json(const df_file *f, buf *out)
 		node(&w, f->nodes[i], true);
 	}
 	jw_arr_end(&w);
+	if (b)
+		model(&w, b);
 	jw_obj_end(&w);
 	buf_addc(out, '\n');
 }

@@ -4,7 +4,9 @@
 
 #include "dockerfile/parser.h"
 #include "core/buf.h"
+#include "dockerfile/stages.h"
 
-void df_dump_json(const df_file *f, buf *out);
+/* b may be NULL: then only the syntax tree is written. */
+void df_dump_json(const df_file *f, const df_build *b, buf *out);
 
 #endif

@@ -356,8 +356,10 @@ static enum argkind dispatch(const char *kw)
 }
 
 /* splitCommand + the instruction's argument parser, for s[a..b). ONBUILD's inner line is
- * returned through sub_a and sub_b so the caller can loop instead of recursing. */
-static df_node *node_from_range(df_lctx *c, size_t a, size_t b, size_t *sub_a, size_t *sub_b)
+ * returned through sub_a and sub_b so the caller can loop instead of recursing. outer is the
+ * enclosing ONBUILD's node (NULL at top level). */
+static df_node *node_from_range(df_lctx *c, size_t a, size_t b, size_t *sub_a, size_t *sub_b,
+				const df_node *outer)
 {
 	df_node *n = arena_alloc(c->mem, sizeof *n);
 	trim_space(c, &a, &b);
@@ -384,7 +386,17 @@ static df_node *node_from_range(df_lctx *c, size_t a, size_t b, size_t *sub_a, s
 	}
 	n->flags = flags.v;
 	n->nflags = flags.n;
-	set_word(c, &n->rest, c->s + ra, rb - ra, ra, rb);
+	/* Inside ONBUILD the rest is a suffix of the enclosing rest (same trimmed end), so it
+	 * points into that copy: copying it at every level made "ONBUILD ONBUILD ... RUN x"
+	 * quadratic in time and memory (100 000 levels: tens of GB). Still NUL-terminated. */
+	if (outer && rb == outer->rest.end && ra >= outer->rest.off) {
+		n->rest = outer->rest;
+		n->rest.s += ra - outer->rest.off;
+		n->rest.len = rb - ra;
+		n->rest.off = ra;
+	} else {
+		set_word(c, &n->rest, c->s + ra, rb - ra, ra, rb);
+	}
 
 	wlist args = {0};
 	bool ok = true;
@@ -448,7 +460,7 @@ df_node *df_node_from_line(df_lctx *c)
 	size_t a = 0, b = c->n, sa, sb;
 	df_node *top = NULL, *prev = NULL;
 	for (;;) {
-		df_node *n = node_from_range(c, a, b, &sa, &sb);
+		df_node *n = node_from_range(c, a, b, &sa, &sb, prev);
 		if (!n)
 			return NULL;
 		if (prev)

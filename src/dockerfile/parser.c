@@ -52,6 +52,11 @@ static int errorf(df_file *f, size_t off, const char *fmt, ...)
 
 void df_position(const df_file *f, size_t off, int *line, int *col)
 {
+	/* The end of a file that ends in a newline is shown at that newline, the end of the last
+	 * line: the offset itself would give a column past the line ("# x\n" -> 1:5), which no
+	 * editor can show. Only errors at end of file ("file with no instructions") get here. */
+	if (off >= f->len && f->len > 0 && f->src[f->len - 1] == '\n')
+		off = f->len - 1;
 	size_t lo = 0, hi = f->nlines;
 	if (hi == 0) {
 		*line = 1;

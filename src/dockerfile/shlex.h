@@ -39,11 +39,14 @@ typedef struct shlex_result {
 	char **unmatched;  /* names referenced but not set, in order of first use, no repeats */
 	size_t nunmatched;
 	char *error;       /* NULL on success; else BuildKit's message, e.g.
-			      failed to process "${a": syntax error: missing '}' */
+			      failed to process "${a:-b": syntax error: missing '}' */
+	size_t error_len;  /* the message may hold NUL bytes copied from the input */
 } shlex_result;
 
-/* Lex and expand s[0..n). get may be NULL (no variable is set). Returns 0 on success,
- * -1 on error (out->error set, word/words empty). Always call shlex_result_free. */
+/* Lex and expand s[0..n). get may be NULL (no variable is set); opts may be NULL (escape
+ * '\\', nothing else set). Returns 0 on success, -1 on error (out->error set, word "" and no
+ * words; unmatched still lists the names looked up before the error, as Go's does).
+ * Always call shlex_result_free. */
 int shlex_process(const char *s, size_t n, const shlex_opts *opts,
 		  shlex_get_fn get, void *ctx, shlex_result *out);
 void shlex_result_free(shlex_result *r);

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# scripts/deps.sh - make sure the Debian packages the build and tests need are installed.
+#
+# Both README commands (make demo, make test) call this first, so a fresh Debian 12 machine
+# needs nothing else. As root it installs what is missing; otherwise it prints the exact
+# apt-get line to run and stops.
+set -eu
+# One package per need; the README's "Why these dependencies" explains each.
+packages=(
+	gcc make            # the compiler and the build
+	clang               # libFuzzer targets (make fuzz)
+	libclang-rt-14-dev  # clang's sanitizer and fuzzer runtimes
+	libcmocka-dev       # unit tests
+	pkg-config
+	time                # /usr/bin/time: peak RSS in make bench
+)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "plimsoll: missing packages. Run as root:" >&2
+	echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+	exit 1
+fi
+echo "plimsoll: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# A stale or empty package list is the common failure on a fresh machine: update first.
+apt-get update -qq >/dev/null || apt-get update
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
