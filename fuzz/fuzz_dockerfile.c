@@ -1,8 +1,10 @@
-/* fuzz_dockerfile.c - libFuzzer target for the Dockerfile parser and its two dumps.
+/* fuzz_dockerfile.c - libFuzzer target for the Dockerfile parser, its model and its dumps.
  *
  * Each input is run through the text check the CLI applies first (pl_text_check), then
- * parsed with df_parse; a successful parse is dumped both as BuildKit's tree and as JSON,
- * and everything is released. The parser is fed every input, text or not: its contract is
+ * parsed with df_parse; a successful parse is dumped as BuildKit's tree, resolved into the
+ * build model (df_build_model, which lives in the file's arena) and dumped as JSON and as
+ * stages, exactly what `plimsoll dump` does for its three formats, and everything is
+ * released with df_free. The parser is fed every input, text or not: its contract is
  * "any bytes src[0..len)", so the buffer is passed exactly as libFuzzer gives it (no NUL
  * after the last byte, so AddressSanitizer sees any read past the end).
  * Build: make build/fuzz/fuzz_dockerfile; run: make fuzz (see fuzz/run.sh). */
@@ -10,6 +12,7 @@
 #include "core/file.h"
 #include "dockerfile/dump.h"
 #include "dockerfile/parser.h"
+#include "dockerfile/stages.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -35,7 +38,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		buf out = BUF_INIT;
 		df_dump_buildkit(&f, &out);
 		buf_reset(&out);
-		df_dump_json(&f, &out);
+		df_dump_json(&f, NULL, &out); /* the syntax tree alone */
+		/* The build model runs the shell lexer over every expanded word. */
+		df_build b;
+		df_build_model(&f, &b);
+		buf_reset(&out);
+		df_dump_json(&f, &b, &out);
+		buf_reset(&out);
+		df_dump_stages(&b, &out);
 		buf_free(&out);
 	} else if (f.err[0] == '\0') {
 		/* A failed parse must say why. */

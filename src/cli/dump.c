@@ -13,7 +13,11 @@
 
 static void usage(FILE *to)
 {
-	fprintf(to, "usage: plimsoll dump [--format=buildkit|json] FILE...\n"
+	fprintf(to, "usage: plimsoll dump [--format=buildkit|json|stages] FILE...\n"
+		    "  buildkit  BuildKit's own parse-tree dump (its test-result format)\n"
+		    "  json      every instruction, flag and argument with line:column, and the\n"
+		    "            resolved stages\n"
+		    "  stages    the resolved build in plain text\n"
 		    "  FILE may be '-' for standard input.\n");
 }
 
@@ -69,8 +73,9 @@ int cmd_dump(int argc, char **argv)
 			break;
 		}
 	}
-	if (strcmp(format, "buildkit") && strcmp(format, "json")) {
-		fprintf(stderr, "plimsoll dump: unknown format '%s' (buildkit, json)\n", format);
+	if (strcmp(format, "buildkit") && strcmp(format, "json") && strcmp(format, "stages")) {
+		fprintf(stderr, "plimsoll dump: unknown format '%s' (buildkit, json, stages)\n",
+			format);
 		return 2;
 	}
 	if (i >= argc) {
@@ -89,7 +94,10 @@ int cmd_dump(int argc, char **argv)
 			else {
 				df_build b;
 				df_build_model(&df, &b);
-				df_dump_json(&df, &b, &out);
+				if (!strcmp(format, "stages"))
+					df_dump_stages(&b, &out);
+				else
+					df_dump_json(&df, &b, &out);
 			}
 			fwrite(out.p, 1, out.len, stdout);
 			buf_free(&out);

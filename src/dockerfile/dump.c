@@ -202,3 +202,33 @@ void df_dump_json(const df_file *f, const df_build *b, buf *out)
 	jw_obj_end(&w);
 	buf_addc(out, '\n');
 }
+
+void df_dump_stages(const df_build *b, buf *out)
+{
+	for (size_t i = 0; i < b->global_args.n; i++) {
+		const df_var *v = &b->global_args.v[i];
+		buf_printf(out, "global ARG %s%s%s\n", v->name, v->value ? "=" : "",
+			   v->value ? v->value : "");
+	}
+	for (size_t i = 0; i < b->nstages; i++) {
+		const df_stage *st = &b->stages[i];
+		buf_printf(out, "stage %d %s: FROM %s%s%s%s\n", st->index, st->name ? st->name : "-",
+			   st->base ? st->base : "?", st->platform ? " --platform=" : "",
+			   st->platform ? st->platform : "",
+			   st->final ? "  (final: this stage ships)" : "  (builder)");
+		if (st->base_stage >= 0)
+			buf_printf(out, "  builds on stage %d\n", st->base_stage);
+		buf_printf(out, "  user: %s\n", st->user ? st->user : "(none: runs as root)");
+		buf_printf(out, "  workdir: %s\n", st->workdir ? st->workdir : "(none)");
+		for (size_t j = 0; j < st->env.n; j++) {
+			const df_var *v = &st->env.v[j];
+			buf_printf(out, "  %s %s=%.*s  (line %d)\n", v->from_arg ? "arg" : "env",
+				   v->name, (int)v->vlen, v->value ? v->value : "",
+				   v->where ? v->where->line : 0);
+		}
+	}
+	for (size_t i = 0; i < b->problems.n; i++) {
+		const df_problem *p = &b->problems.v[i];
+		buf_printf(out, "problem %d:%d: %s\n", p->line, p->col, p->msg);
+	}
+}

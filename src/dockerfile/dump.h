@@ -9,4 +9,7 @@
 /* b may be NULL: then only the syntax tree is written. */
 void df_dump_json(const df_file *f, const df_build *b, buf *out);
 
+/* The resolved build in plain text: stages, bases, users, variables, problems. */
+void df_dump_stages(const df_build *b, buf *out);
+
 #endif
