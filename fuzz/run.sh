@@ -17,6 +17,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 seconds=${FUZZ_SECONDS:-60}
 shared=$root/../shared/corpus
+[ -d "$shared" ] && shared=$(cd "$shared" && pwd)
 
 if [ $# -eq 0 ]; then
 	echo "usage: FUZZ_SECONDS=N fuzz/run.sh build/fuzz/fuzz_NAME..." >&2
@@ -99,7 +100,8 @@ for bin in "$@"; do
 		# The sanitizer report and the reproducer's path.
 		grep -E '^(==[0-9]+==|    #[0-9]+ |SUMMARY:|artifact_prefix|Test unit written|.*runtime error:)' \
 			"$log" | head -n 40 >&2 || true
-		echo "fuzz $name: full log in $log; reproduce with: $bin $artifacts/<file>" >&2
+		unit=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
+		echo "fuzz $name: full log in $log; reproduce with: $bin ${unit:-$artifacts/<file>}" >&2
 	fi
 done
 exit "$failed"

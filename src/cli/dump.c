@@ -25,7 +25,7 @@ static void usage(FILE *to)
 static int load(const char *path, pl_input *in, df_file *df)
 {
 	char err[256];
-	if (pl_read_file(path, PL_MAX_INPUT, in, err, sizeof err) < 0) {
+	if (pl_read_file(path, DF_MAX_FILE, in, err, sizeof err) < 0) {
 		cli_error_at(path, 0, 0, err);
 		return -1;
 	}

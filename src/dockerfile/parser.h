@@ -21,6 +21,11 @@
 
 /* Longest physical line BuildKit accepts (bufio.Scanner's default token limit less one). */
 #define DF_MAX_LINE 65535
+/* Limits of our own, so hostile input cannot make the tree unbounded: the largest real
+ * Dockerfile in the shared corpus is 25 KB, and a tree costs some 500 bytes per
+ * instruction, so these keep the worst case near 100 MB. */
+#define DF_MAX_FILE (4u * 1024 * 1024)
+#define DF_MAX_INSTRUCTIONS 200000
 
 /* A string taken from the source, with where it came from. Offsets are byte offsets into
  * the file; lines and columns are 1-based, columns count bytes; end is exclusive. */

@@ -4,7 +4,8 @@
  * processStopOn, dollar() is processDollar, and so on. Input is read rune by rune the way
  * Go's text/scanner reads it (invalid bytes are U+FFFD, a leading BOM is skipped). The
  * ${VAR#p} ${VAR%p} ${VAR/p/r} patterns, which Go turns into regular expressions, are run
- * by a small Pike VM with Go's leftmost-first priorities, so no regex library is needed. */
+ * by a small Pike VM with Go's leftmost-first priorities (plain literals by KMP), so no
+ * regex library is needed and matching costs at most pattern x value, as Go's does. */
 #include "dockerfile/shlex.h"
 
 #include "core/buf.h"
@@ -153,19 +154,14 @@ static void note_unmatched(lexer *lx, const char *name, size_t n)
 /* sw.getEnv. The value is only valid until the next lookup. */
 static bool lookup(lexer *lx, const buf *name, const char **val, size_t *vlen)
 {
-	*val = "";
-	*vlen = 0;
-	if (lx->get && lx->get(lx->ctx, buf_str(name), name->len, val, vlen)) {
-		if (!*val) {
-			*val = "";
-			*vlen = 0;
-		}
-		return true;
+	bool set = lx->get && lx->get(lx->ctx, buf_str(name), name->len, val, vlen);
+	if (!set || !*val) {
+		*val = "";
+		*vlen = 0;
 	}
-	*val = "";
-	*vlen = 0;
-	note_unmatched(lx, buf_str(name), name->len);
-	return false;
+	if (!set)
+		note_unmatched(lx, buf_str(name), name->len);
+	return set;
 }
 
 /* ---- word splitting (wordsStruct) -------------------------------------------------- */
@@ -313,6 +309,8 @@ typedef struct tlist {
 typedef struct matcher {
 	const pattern *p;
 	tlist a, b;
+	buf lit;         /* the pattern's bytes when it is a plain literal, for KMP */
+	size_t *next;    /* KMP failure function over lit */
 } matcher;
 
 static void tl_init(tlist *l, size_t cap)
@@ -330,17 +328,59 @@ static void tl_free(tlist *l)
 	free(l->slot);
 }
 
+/* Go finds a literal pattern with strings.Index; the VM would cost pattern x value, so a
+ * literal gets KMP over bytes. That is exact when the literal has no U+FFFD: its bytes are
+ * valid UTF-8 starting with a non-continuation byte, so a byte match is a rune match. */
 static void matcher_init(matcher *m, const pattern *p)
 {
+	memset(m, 0, sizeof *m);
 	m->p = p;
 	tl_init(&m->a, p->n + 1);
 	tl_init(&m->b, p->n + 1);
+	for (size_t i = 0; i < p->n; i++)
+		if (p->kind[i] != P_LIT || p->rune[i] == RUNE_ERROR)
+			return;
+	if (p->n == 0)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		buf_addrune(&m->lit, p->rune[i]);
+	const char *l = m->lit.p;
+	m->next = xmalloc(m->lit.len * sizeof *m->next);
+	m->next[0] = 0;
+	for (size_t i = 1, k = 0; i < m->lit.len; i++) {
+		while (k && l[i] != l[k])
+			k = m->next[k - 1];
+		if (l[i] == l[k])
+			k++;
+		m->next[i] = k;
+	}
 }
 
 static void matcher_free(matcher *m)
 {
 	tl_free(&m->a);
 	tl_free(&m->b);
+	buf_free(&m->lit);
+	free(m->next);
+}
+
+static bool lit_find(const matcher *m, const char *s, size_t n, size_t from, size_t *ms,
+		     size_t *me)
+{
+	const char *l = m->lit.p;
+	size_t ln = m->lit.len;
+	for (size_t i = from, k = 0; i < n; i++) {
+		while (k && s[i] != l[k])
+			k = m->next[k - 1];
+		if (s[i] == l[k])
+			k++;
+		if (k == ln) {
+			*ms = i + 1 - ln;
+			*me = i + 1;
+			return true;
+		}
+	}
+	return false;
 }
 
 static bool tl_has(const tlist *l, size_t pc)
@@ -388,6 +428,8 @@ static bool pat_exec(matcher *m, const char *s, size_t n, size_t from, bool anch
 	bool matched = false;
 	size_t pos = from;
 
+	if (m->next && !anchored)
+		return lit_find(m, s, n, from, ms, me);
 	cl->n = nl->n = 0;
 	for (;;) {
 		if (cl->n == 0 && ((anchored && pos != 0) || matched))
@@ -778,9 +820,11 @@ static int substitute(lexer *lx, const buf *name, buf *out)
 {
 	buf pat = BUF_INIT, rep = BUF_INIT, why = BUF_INIT;
 	const char *val;
-	size_t vlen;
+	size_t vlen, ms, me;
+	pattern p;
+	matcher m;
 	int rc = -1;
-	bool all = lx_peek(lx) == '/';
+	bool set, all = lx_peek(lx) == '/';
 
 	if (all)
 		lx_next(lx);
@@ -795,7 +839,7 @@ static int substitute(lexer *lx, const buf *name, buf *out)
 		goto out;
 	}
 
-	bool set = lookup(lx, name, &val, &vlen);
+	set = lookup(lx, name, &val, &vlen);
 	if (lx->o->skip_unset_env && !set) {
 		/* Go writes one '/' here even for '//'. */
 		buf_adds(out, "${");
@@ -809,17 +853,15 @@ static int substitute(lexer *lx, const buf *name, buf *out)
 		goto out;
 	}
 
-	pattern p;
+	/* the pattern is greedy and not anchored */
 	if (pat_compile(buf_str(&pat), pat.len, true, &p, &why) < 0) {
 		bad_pattern(lx, buf_str(&pat), pat.len, &why);
 		goto out;
 	}
-	matcher m;
 	matcher_init(&m, &p);
 	if (all) {
 		replace_all(&m, val, vlen, buf_str(&rep), rep.len, out);
 	} else {
-		size_t ms, me;
 		if (pat_exec(&m, val, vlen, 0, false, &ms, &me)) {
 			buf_add(out, val, ms);
 			buf_add(out, rep.p, rep.len);
