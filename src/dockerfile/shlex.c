@@ -37,6 +37,8 @@ typedef struct lexer {
 	size_t *uset;        /* hash set over unmatched: index + 1, 0 = empty slot */
 	size_t ucap;
 	buf err;
+	size_t budget;       /* bytes of variable values and replacements still allowed */
+	bool too_big;        /* the budget ran out: the result is refused */
 } lexer;
 
 static void strvec_push(strvec *sv, const char *s, size_t n)
@@ -161,6 +163,14 @@ static bool lookup(lexer *lx, const buf *name, const char **val, size_t *vlen)
 	}
 	if (!set)
 		note_unmatched(lx, buf_str(name), name->len);
+	/* Each substitution spends budget, so `$A$A$A...` cannot grow without bound. */
+	if (*vlen > lx->budget) {
+		lx->too_big = true;
+		*val = "";
+		*vlen = 0;
+	} else {
+		lx->budget -= *vlen;
+	}
 	return set;
 }
 
@@ -621,10 +631,14 @@ static void expand(buf *out, const char *t, size_t tn, const char *match, size_t
 
 /* re.ReplaceAllString, including its rules for empty matches. */
 static void replace_all(matcher *m, const char *v, size_t vn, const char *rep, size_t rn,
-			buf *out)
+			buf *out, lexer *lx)
 {
-	size_t last = 0, search = 0;
+	size_t last = 0, search = 0, start = out->len;
 	while (search <= vn) {
+		if (out->len - start > lx->budget) { /* replacements multiply: stop early */
+			lx->too_big = true;
+			return;
+		}
 		size_t a0, a1;
 		if (!pat_exec(m, v, vn, search, false, &a0, &a1))
 			break;
@@ -860,7 +874,7 @@ static int substitute(lexer *lx, const buf *name, buf *out)
 	}
 	matcher_init(&m, &p);
 	if (all) {
-		replace_all(&m, val, vlen, buf_str(&rep), rep.len, out);
+		replace_all(&m, val, vlen, buf_str(&rep), rep.len, out, lx);
 	} else {
 		if (pat_exec(&m, val, vlen, 0, false, &ms, &me)) {
 			buf_add(out, val, ms);
@@ -1068,7 +1082,13 @@ int shlex_process(const char *s, size_t n, const shlex_opts *opts,
 	if (n && decode_at(s, n, 0, &w) == 0xFEFF)
 		lx.pos = (size_t)w;
 
+	lx.budget = SHLEX_MAX_EXPANSION;
 	int rc = stop_on(&lx, EOF_RUNE, lx.o->raw_escapes, &res, true);
+	if (rc == 0 && lx.too_big) {
+		buf_reset(&lx.err);
+		buf_printf(&lx.err, "expansion result larger than %d bytes", SHLEX_MAX_EXPANSION);
+		rc = -1;
+	}
 	if (rc < 0) {
 		buf e = BUF_INIT;
 		buf_adds(&e, "failed to process ");

@@ -8,7 +8,7 @@
  * special parameters ($@ $* $# $? $- $$ $! $0) and positional $1. Word splitting happens after
  * expansion, on Unicode whitespace, as BuildKit does.
  *
- * One deliberate difference: ${...} nesting deeper than SHLEX_MAX_DEPTH is an error instead of
+ * Deliberate differences: ${...} nesting deeper than SHLEX_MAX_DEPTH is an error instead of
  * unbounded recursion, so hostile input cannot exhaust the stack. */
 #ifndef PL_SHLEX_H
 #define PL_SHLEX_H
@@ -17,6 +17,10 @@
 #include <stddef.h>
 
 #define SHLEX_MAX_DEPTH 128
+/* Variable values and ${V//p/r} replacements may add at most this many bytes to one word:
+ * `ENV B=$A$A` repeated doubles a value per line, so without a cap a small hostile file
+ * expands to gigabytes. Go has no cap (it runs out of memory instead). */
+#define SHLEX_MAX_EXPANSION (4 << 20)
 
 /* Variable lookup. Returns true and sets *val and *vlen when name is set (possibly to ""). */
 typedef bool (*shlex_get_fn)(void *ctx, const char *name, size_t name_len,

@@ -61,6 +61,10 @@ static const char *expand(df_build *b, arena *mem, const df_vars *vars, const df
 	shlex_opts o = {.escape = b->file->escape};
 	shlex_result r = {0};
 	const char *res;
+	if (b->expand_budget < n) { /* the file has expanded enough: keep text as written */
+		*out_len = n;
+		return arena_strndup(mem, s, n);
+	}
 	if (shlex_process(s, n, &o, lookup, (void *)vars, &r) < 0) {
 		df_problem_add(mem, &b->problems, w, "%s", r.error);
 		res = arena_strndup(mem, s, n);
@@ -68,6 +72,14 @@ static const char *expand(df_build *b, arena *mem, const df_vars *vars, const df
 	} else {
 		res = arena_strndup(mem, r.word, r.word_len);
 		*out_len = r.word_len;
+		if (r.word_len > b->expand_budget) {
+			b->expand_budget = 0;
+			df_problem_add(mem, &b->problems, w,
+				       "variable expansion stopped: the file expands to more than %d bytes",
+				       DF_MAX_EXPANDED);
+		} else {
+			b->expand_budget -= r.word_len;
+		}
 	}
 	shlex_result_free(&r);
 	return res;
@@ -220,6 +232,7 @@ void df_build_model(const df_file *f, df_build *b)
 	arena *mem = (arena *)&f->mem;
 	memset(b, 0, sizeof *b);
 	b->file = f;
+	b->expand_budget = DF_MAX_EXPANDED;
 	size_t stage_cap = 0, gcap = 0, ccap = 0;
 	df_stage *st = NULL;
 	df_vars scope = {0}; /* variables visible to the current stage */

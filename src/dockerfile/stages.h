@@ -53,6 +53,10 @@ typedef struct df_stage {
 	bool final;                /* the stage the build produces */
 } df_stage;
 
+/* All expanded values of one file together stay under this (hostile input could otherwise
+ * double a value per ENV line); past it, values are kept as written and a problem noted. */
+#define DF_MAX_EXPANDED (64 << 20)
+
 typedef struct df_build {
 	const df_file *file;
 	df_vars global_args;       /* ARGs before the first FROM */
@@ -61,6 +65,7 @@ typedef struct df_build {
 	df_stage *stages;
 	size_t nstages;
 	df_problems problems;      /* what BuildKit would refuse, with positions */
+	size_t expand_budget;      /* bytes of expansion left, see DF_MAX_EXPANDED */
 } df_build;
 
 /* Build the model from a parsed file; lives in f's arena. Never fails: what BuildKit would

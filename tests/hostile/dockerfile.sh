@@ -454,3 +454,21 @@ expect_json "json: BOM, directive name at byte column 6" "$d/bom-directive" \
 printf '\xef\xbb\xbfFROM a\n' >"$d/bom-from"
 expect_json "json: BOM then FROM on line 1, column 4" "$d/bom-from" \
 	'd["instructions"][0]["instruction"]["column"] == 4 and d["instructions"][0]["instruction"]["line"] == 1'
+
+# --- 7. expansion bombs -------------------------------------------------------------------
+# `ENV A=$A$A` doubles a value per line: 40 lines would be a terabyte. shlex caps one word's
+# expansion (SHLEX_MAX_EXPANSION) and the stage model caps a file's (DF_MAX_EXPANDED); past
+# the caps values stay as written and a problem is recorded. Limit: 64 MiB of expansion plus
+# copies in the tree; 300 MB fails if either cap is lost.
+python3 -c '
+s = "FROM a\nARG A=" + "x" * 1000 + "\n" + "ENV A=$A$A\n" * 40
+s += "ENV Z=" + "$A" * 14 + "\n"
+s += ("ENV Y=" + "${A//x/$0$0$0$0}" + "\n") * 50
+open("'"$d"'/bomb", "w").write(s)'
+if out=$(timeout 20 /usr/bin/time -f %M "$RELEASE" dump --format=stages "$d/bomb" 2>"$d/bomb.err" >"$d/bomb.out"); then
+	rss=$(tail -1 "$d/bomb.err")
+	check "expansion bomb: parses, peak RSS ${rss} KB < 300 MB" [ "$rss" -lt 300000 ]
+	check "expansion bomb: the cap is reported" grep -q "expansion result larger than 4194304 bytes" "$d/bomb.out"
+else
+	not_ok "expansion bomb: dump failed or timed out"
+fi
