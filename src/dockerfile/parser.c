@@ -18,10 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct seg {
-	size_t loff; /* offset in the logical line */
-	size_t foff; /* file offset of the same byte */
-} seg;
+typedef df_seg seg;
 
 typedef struct pstate {
 	df_file *f;
@@ -224,17 +221,33 @@ static void append_piece(pstate *p, size_t a, size_t b)
 }
 
 /* Map a logical-line offset to a file offset. */
-static size_t map_off(const pstate *p, size_t loff)
+static size_t seg_map(const seg *segs, size_t nsegs, size_t loff)
 {
-	size_t lo = 0, hi = p->nsegs;
+	size_t lo = 0, hi = nsegs;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (p->segs[mid].loff <= loff)
+		if (segs[mid].loff <= loff)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	return p->segs[lo].foff + (loff - p->segs[lo].loff);
+	return segs[lo].foff + (loff - segs[lo].loff);
+}
+
+static size_t map_off(const pstate *p, size_t loff)
+{
+	return seg_map(p->segs, p->nsegs, loff);
+}
+
+void df_rest_span(const df_file *f, const df_node *n, size_t a, size_t b, df_word *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!n->nsegs)
+		return;
+	out->off = seg_map(n->segs, n->nsegs, n->rest_loff + a);
+	out->end = b > a ? seg_map(n->segs, n->nsegs, n->rest_loff + b - 1) + 1 : out->off;
+	df_position(f, out->off, &out->line, &out->col);
+	df_position(f, out->end, &out->end_line, &out->end_col);
 }
 
 static void map_word(const pstate *p, df_word *w)
@@ -502,6 +515,13 @@ static int parse_lines(pstate *p)
 		df_node *n = df_node_from_line(&c);
 		if (!n)
 			return errorf(f, map_off(p, c.err_off < c.n ? c.err_off : 0), "%s", c.err);
+		for (df_node *k = n; k; k = k->sub)
+			k->rest_loff = k->rest.off; /* still logical here: map_node converts it */
+		n->segs = arena_grow(&f->mem, NULL, 0, p->nsegs, sizeof *p->segs);
+		memcpy(n->segs, p->segs, p->nsegs * sizeof *p->segs);
+		n->nsegs = p->nsegs;
+		for (df_node *k = n->sub; k; k = k->sub)
+			k->segs = n->segs, k->nsegs = n->nsegs;
 		map_node(p, n);
 		n->original.s = arena_strndup(&f->mem, p->logical.p, p->logical.len);
 		n->original.len = p->logical.len;

@@ -44,6 +44,11 @@ typedef struct df_heredoc {
 	df_word body;         /* the lines between the instruction and the delimiter */
 } df_heredoc;
 
+/* Where a piece of a logical line came from: logical offset loff is file offset foff. */
+typedef struct df_seg {
+	size_t loff, foff;
+} df_seg;
+
 typedef struct df_node df_node;
 struct df_node {
 	df_word keyword;        /* lower-cased as BuildKit does ("run"), span as written */
@@ -62,6 +67,9 @@ struct df_node {
 	int start_line, end_line;
 	df_word *comments;      /* comment lines above it since the previous instruction */
 	size_t ncomments;
+	df_seg *segs;           /* pieces of the logical line (original), for df_rest_span */
+	size_t nsegs;
+	size_t rest_loff;       /* offset of `rest` within the logical line */
 };
 
 typedef struct df_directive {
@@ -93,6 +101,10 @@ void df_free(df_file *f);
 
 /* Line and column (1-based) of a byte offset in f->src. */
 void df_position(const df_file *f, size_t off, int *line, int *col);
+
+/* The file span of bytes [a, b) of n->rest: e.g. one shell word of a RUN spread over
+ * continuation lines. out->s/len are left NULL/0. */
+void df_rest_span(const df_file *f, const df_node *n, size_t a, size_t b, df_word *out);
 
 /* BuildKit's own dump of the tree (parser.Node.Dump), one "(...)" line per instruction. */
 struct buf;

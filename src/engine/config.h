@@ -1,0 +1,57 @@
+/* config.h - what the user configured: rules on/off, severities, registries, thresholds,
+ * per-path ignores. Filled from .plimsoll.yml (config.c) and then the command line. */
+#ifndef PL_CONFIG_H
+#define PL_CONFIG_H
+
+#include "core/severity.h"
+#include "rules/rule.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct pl_path_ignore {
+	char *pattern;          /* gitignore-style glob, relative to the config file's dir */
+	const pl_rule **rules;  /* NULL = every rule */
+	size_t nrules;
+} pl_path_ignore;
+
+typedef struct pl_label_rule {
+	char *name;             /* label key */
+	char *type;             /* text, url, semver, hash, rfc3339, spdx, email */
+} pl_label_rule;
+
+typedef struct pl_config {
+	char *path;             /* the file it came from, NULL for defaults */
+	char *dir;              /* its directory (for per-path ignores) */
+	signed char *enabled;   /* per rule index: -1 default, 0 off, 1 on */
+	int *severity;          /* per rule index: -1 default, else pl_severity */
+	bool enable_all;
+	pl_severity fail_on;    /* default SEV_HIGH */
+	char **trusted_registries;
+	size_t ntrusted;
+	pl_path_ignore *ignores;
+	size_t nignores;
+	pl_label_rule *labels;  /* label-schema (hadolint DL3049-DL3058 family) */
+	size_t nlabels;
+	bool strict_labels;
+	/* thresholds */
+	int low_uid_below;      /* PL216: UIDs below this are "low"; default 10000 */
+} pl_config;
+
+void pl_config_init(pl_config *c);   /* defaults */
+void pl_config_free(pl_config *c);
+
+/* Load a .plimsoll.yml into c (on top of what c holds). On error returns -1 with a message
+ * "path:line:col: reason" in err. Unknown keys and bad values are errors. */
+int pl_config_load(pl_config *c, const char *path, char *err, size_t errlen);
+
+/* Find .plimsoll.yml (or .plimsoll.yaml) from dir upward; returns a malloc'd path or NULL. */
+char *pl_config_find(const char *start_dir);
+
+size_t pl_rule_index(const pl_rule *r);
+bool pl_config_rule_enabled(const pl_config *c, const pl_rule *r);
+pl_severity pl_config_severity(const pl_config *c, const pl_rule *r);
+/* Whether findings of r in file (a path as scanned) are ignored by a per-path rule. */
+bool pl_config_path_ignored(const pl_config *c, const pl_rule *r, const char *file);
+
+#endif

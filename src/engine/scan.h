@@ -1,0 +1,29 @@
+/* scan.h - scanning one input: running the enabled rules over its model and collecting
+ * their findings. Rules report through pl_emit(); suppressions and configuration are
+ * applied afterwards by the engine, never by a rule. */
+#ifndef PL_SCAN_H
+#define PL_SCAN_H
+
+#include "dockerfile/parser.h"
+#include "dockerfile/stages.h"
+#include "engine/config.h"
+#include "engine/finding.h"
+
+typedef struct pl_scan {
+	const pl_config *cfg;
+	const char *path;          /* file name for findings */
+	const df_file *df;         /* the parsed Dockerfile, for source lines; may be NULL */
+	const pl_rule *rule;       /* the rule being run (set by the engine) */
+	const char *target;        /* default target label */
+	pl_findings out;
+} pl_scan;
+
+/* Report a finding of the running rule at a word's span. aka: the peer ids this finding
+ * corresponds to ("DL3007"), or NULL. fix: NULL for the rule's default hint. */
+void pl_emit(pl_scan *s, const df_word *where, const char *aka, const char *fix,
+	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The same with an explicit span (line 0: no position). */
+void pl_emit_at(pl_scan *s, int line, int col, int end_line, int end_col, const char *aka,
+		const char *fix, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+#endif
