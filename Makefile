@@ -14,7 +14,8 @@ INC     := -Isrc
 CFLAGS  ?= -O2 -g
 LDLIBS  := -lpthread
 
-LIB_SRC  := $(shell find src -name '*.c' ! -path 'src/main.c' ! -path 'src/cli/*' | sort)
+LIB_SRC  := $(shell find src -name '*.c' ! -path 'src/main.c' ! -path 'src/cli/*' | sort) build/gen/rules_table.c
+RULE_SRC := $(sort $(wildcard src/rules/*.c))
 CLI_SRC  := src/main.c $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
@@ -23,6 +24,11 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 
 .PHONY: all test demo bench fuzz clean asan unit-bins deps
 all: build/plimsoll
+
+# The rule table is generated from the rule definitions (scripts/gen-rule-table.sh).
+build/gen/rules_table.c: $(RULE_SRC) scripts/gen-rule-table.sh
+	@mkdir -p $(dir $@)
+	@scripts/gen-rule-table.sh $@ $(RULE_SRC)
 
 # --- object rules (one pattern per variant) ---------------------------------------------
 build/obj/%.o: %.c
@@ -86,6 +92,8 @@ build/bench/parse_bench: bench/parse_bench.c build/libplimsoll.a
 
 # --- fuzzing ----------------------------------------------------------------------------
 FUZZ_BINS := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+# Only a pattern rule names these objects, so make would delete them after each link.
+.SECONDARY: $(FUZZ_LIB_OBJ)
 build/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CSTD) $(WARN) $(INC) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(LDLIBS)

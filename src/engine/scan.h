@@ -9,13 +9,19 @@
 #include "engine/config.h"
 #include "engine/finding.h"
 
+struct pl_run;
+
 typedef struct pl_scan {
+	arena mem;                 /* scratch for rules, freed with the scan */
 	const pl_config *cfg;
 	const char *path;          /* file name for findings */
 	const df_file *df;         /* the parsed Dockerfile, for source lines; may be NULL */
 	const pl_rule *rule;       /* the rule being run (set by the engine) */
 	const char *target;        /* default target label */
 	pl_findings out;
+	struct pl_run *runs;       /* RUN scripts, parsed once (rules/util.h: pl_runs) */
+	size_t nruns;
+	bool runs_ready;
 } pl_scan;
 
 /* Report a finding of the running rule at a word's span. aka: the peer ids this finding

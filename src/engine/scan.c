@@ -1,0 +1,47 @@
+/* scan.c - pl_emit: how a rule reports. Copies everything, so rules may pass temporaries. */
+#include "engine/scan.h"
+#include "core/buf.h"
+#include "core/xalloc.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+static void emit(pl_scan *s, int line, int col, int end_line, int end_col, const char *aka,
+		 const char *fix, const char *fmt, va_list ap)
+{
+	pl_finding *f = pl_findings_add(&s->out);
+	f->rule = s->rule;
+	f->severity = s->rule->severity;
+	f->file = xstrdup(s->path);
+	f->line = line;
+	f->col = col;
+	f->end_line = end_line;
+	f->end_col = end_col;
+	f->target = s->target ? xstrdup(s->target) : NULL;
+	buf m = BUF_INIT;
+	buf_vprintf(&m, fmt, ap);
+	f->message = buf_detach(&m, NULL);
+	const char *hint = fix ? fix : s->rule->fix;
+	f->fix = hint ? xstrdup(hint) : NULL;
+	f->aka = xstrdup(aka ? aka : "");
+}
+
+void pl_emit(pl_scan *s, const df_word *w, const char *aka, const char *fix, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (w)
+		emit(s, w->line, w->col, w->end_line, w->end_col, aka, fix, fmt, ap);
+	else
+		emit(s, 0, 0, 0, 0, aka, fix, fmt, ap);
+	va_end(ap);
+}
+
+void pl_emit_at(pl_scan *s, int line, int col, int end_line, int end_col, const char *aka,
+		const char *fix, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(s, line, col, end_line, end_col, aka, fix, fmt, ap);
+	va_end(ap);
+}
