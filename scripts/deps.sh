@@ -11,6 +11,7 @@ packages=(
 	clang               # libFuzzer targets (make fuzz)
 	libclang-rt-14-dev  # clang's sanitizer and fuzzer runtimes
 	libcmocka-dev       # unit tests
+	libfyaml-dev        # YAML with node positions: .plimsoll.yml (config.c)
 	pkg-config
 	time                # /usr/bin/time: peak RSS in make bench
 )

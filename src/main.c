@@ -22,6 +22,9 @@ static const struct command {
 	int (*fn)(int, char **);
 	const char *summary;
 } commands[] = {
+	{"scan", cmd_scan, "check Dockerfiles and their build contexts (text, json, sarif, junit, github)"},
+	{"rules", cmd_rules, "list every rule: code, slug, severity, inputs, peer ids"},
+	{"explain", cmd_explain, "print a rule's documentation (code, slug or peer id)"},
 	{"dump", cmd_dump, "print how a Dockerfile parses (BuildKit's tree, or JSON with positions)"},
 	{"version", cmd_version, "print the version"},
 	{"help", cmd_help, "show this help"},

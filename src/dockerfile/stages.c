@@ -55,8 +55,8 @@ static bool lookup(void *ctx, const char *name, size_t len, const char **val, si
 
 /* ProcessWord: quotes removed, variables expanded. On error, records a problem and keeps
  * the text as written. */
-static const char *expand(df_build *b, arena *mem, const df_vars *vars, const df_word *w,
-			  const char *s, size_t n, size_t *out_len)
+static const char *expand_u(df_build *b, arena *mem, const df_vars *vars, const df_word *w,
+			    const char *s, size_t n, size_t *out_len, bool *unresolved)
 {
 	shlex_opts o = {.escape = b->file->escape};
 	shlex_result r = {0};
@@ -72,6 +72,19 @@ static const char *expand(df_build *b, arena *mem, const df_vars *vars, const df
 	} else {
 		res = arena_strndup(mem, r.word, r.word_len);
 		*out_len = r.word_len;
+		if (unresolved)
+			*unresolved = r.nunmatched > 0;
+		df_cmd *c = b->current;
+		for (size_t i = 0; c && i < r.nunmatched; i++) {
+			bool seen = false;
+			for (size_t k = 0; k < c->nunset; k++)
+				seen = seen || !strcmp(c->unset[k], r.unmatched[i]);
+			if (seen)
+				continue;
+			c->unset = arena_grow(mem, (void *)c->unset, c->nunset, c->nunset + 1,
+					      sizeof *c->unset);
+			c->unset[c->nunset++] = arena_strdup(mem, r.unmatched[i]);
+		}
 		if (r.word_len > b->expand_budget) {
 			b->expand_budget = 0;
 			df_problem_add(mem, &b->problems, w,
@@ -83,6 +96,12 @@ static const char *expand(df_build *b, arena *mem, const df_vars *vars, const df
 	}
 	shlex_result_free(&r);
 	return res;
+}
+
+static const char *expand(df_build *b, arena *mem, const df_vars *vars, const df_word *w,
+			  const char *s, size_t n, size_t *out_len)
+{
+	return expand_u(b, mem, vars, w, s, n, out_len, NULL);
 }
 
 static bool expands_args(df_kind k)
@@ -124,6 +143,7 @@ static void resolve(df_build *b, arena *mem, df_stage *st, df_vars *vars, const 
 {
 	c->node = n;
 	c->kind = df_kind_of(n->keyword.s);
+	b->current = c;
 	df_parse_flags(mem, n, c->kind, &c->flags, &c->nflags, &b->problems);
 	df_check_instruction(mem, n, c->kind, &b->problems);
 
@@ -249,8 +269,8 @@ void df_build_model(const df_file *f, df_build *b)
 			if (n->nargs >= 1) {
 				size_t l;
 				st->base_word = &n->args[0];
-				st->base = expand(b, mem, &b->global_args, &n->args[0], n->args[0].s,
-						  n->args[0].len, &l);
+				st->base = expand_u(b, mem, &b->global_args, &n->args[0], n->args[0].s,
+						    n->args[0].len, &l, &st->base_unresolved);
 				c.args[0] = st->base, c.arg_lens[0] = l;
 			}
 			if (n->nargs == 3) {
@@ -282,27 +302,30 @@ void df_build_model(const df_file *f, df_build *b)
 					st->workdir = p->workdir;
 				}
 			}
+			b->current = NULL;
 			push_cmd(mem, &st->cmds, &st->ncmds, &ccap, &c);
 			continue;
 		}
-		if (!st) {
-			if (k == DF_ARG) {
-				resolve(b, mem, NULL, &b->global_args, n, &c);
-				push_cmd(mem, &b->global_cmds, &b->nglobal_cmds, &gcap, &c);
-			} else {
-				resolve(b, mem, NULL, &b->global_args, n, &c);
-				if (k != DF_UNKNOWN)
-					df_problem_add(mem, &b->problems, &n->keyword,
-						       "no build stage in current context");
-			}
+		if (!st && k == DF_ARG) {
+			resolve(b, mem, NULL, &b->global_args, n, &c);
+			b->current = NULL;
+			push_cmd(mem, &b->global_cmds, &b->nglobal_cmds, &gcap, &c);
 			continue;
 		}
+		if (!st) {
+			/* BuildKit refuses instructions before the first FROM; keep them in an
+			 * implicit stage so that rules can still judge them. */
+			if (k != DF_UNKNOWN)
+				df_problem_add(mem, &b->problems, &n->keyword,
+					       "no build stage in current context");
+			st = new_stage(b, mem, &stage_cap);
+			st->implicit = true;
+			ccap = 0;
+		}
 		resolve(b, mem, st, &scope, n, &c);
+		b->current = NULL;
 		push_cmd(mem, &st->cmds, &st->ncmds, &ccap, &c);
 	}
 	if (b->nstages)
 		b->stages[b->nstages - 1].final = true;
-	else if (f->nnodes)
-		df_problem_add(mem, &b->problems, &f->nodes[0]->keyword,
-			       "no build stage in current context (the Dockerfile has no FROM)");
 }

@@ -34,6 +34,8 @@ typedef struct df_cmd {
 	size_t *arg_lens;      /* expands them; otherwise the arguments as parsed */
 	size_t nargs;
 	bool expanded;         /* args went through variable expansion */
+	const char **unset;    /* variables it referenced that were not set (in order) */
+	size_t nunset;
 } df_cmd;
 
 typedef struct df_stage {
@@ -51,6 +53,9 @@ typedef struct df_stage {
 	const df_word *user_word;
 	const char *workdir;       /* effective WORKDIR, inherited; NULL = never set */
 	bool final;                /* the stage the build produces */
+	bool implicit;             /* instructions with no FROM before them (BuildKit refuses
+				      the file; rules still look at them) */
+	bool base_unresolved;      /* FROM names a variable that is not set */
 } df_stage;
 
 /* All expanded values of one file together stay under this (hostile input could otherwise
@@ -66,6 +71,7 @@ typedef struct df_build {
 	size_t nstages;
 	df_problems problems;      /* what BuildKit would refuse, with positions */
 	size_t expand_budget;      /* bytes of expansion left, see DF_MAX_EXPANDED */
+	df_cmd *current;           /* while building: the instruction being resolved */
 } df_build;
 
 /* Build the model from a parsed file; lives in f's arena. Never fails: what BuildKit would

@@ -17,6 +17,7 @@ typedef struct pl_report_opts {
 	size_t nfiles;          /* inputs scanned, for summaries */
 	const char *const *files; /* their paths (for JUnit testcases per target), nfiles long */
 	pl_severity fail_on;    /* the threshold, for the summary line */
+	bool quiet;             /* text: no summary line */
 } pl_report_opts;
 
 typedef void (*pl_reporter)(buf *out, const pl_findings *fs, const pl_report_opts *o);

@@ -1,0 +1,130 @@
+/* secrets.c - see secrets.h. Patterns are matched by hand: they are fixed prefixes with a
+ * charset and length, which needs no regex engine. */
+#include "model/secrets.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+static bool contains_word(const char *upper, const char *w)
+{
+	const char *p = upper;
+	size_t n = strlen(w);
+	while ((p = strstr(p, w))) {
+		bool left = p == upper || p[-1] == '_' || p[-1] == '-' || p[-1] == '.';
+		bool right = p[n] == '\0' || p[n] == '_' || p[n] == '-' || p[n] == '.';
+		/* PASSWORD, SECRET, TOKEN also count glued: DBPASSWORD, GHTOKEN */
+		if ((left && right) || strlen(w) >= 5)
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+bool pl_secret_name(const char *name)
+{
+	char u[256];
+	size_t n = strlen(name);
+	if (n == 0 || n >= sizeof u)
+		return false;
+	for (size_t i = 0; i <= n; i++)
+		u[i] = (char)toupper((unsigned char)name[i]);
+	static const char *const refs[] = {"_FILE", "_PATH", "_DIR", "_URL", "_URI", "_HOST",
+					   "_PORT", "_ENDPOINT", "_LENGTH", "_TTL", "_EXPIRY",
+					   "_EXPIRES", "_HEADER", "_NAME", "_TYPE", "_ENABLED",
+					   "_MODE", "_VERSION", "_ID", "_USER", "_USERNAME", NULL};
+	for (size_t i = 0; refs[i]; i++) {
+		size_t l = strlen(refs[i]);
+		if (n > l && !strcmp(u + n - l, refs[i]) && strcmp(u, "AWS_ACCESS_KEY_ID"))
+			return false;
+	}
+	static const char *const words[] = {"PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY",
+					    "APIKEY", "PRIVATE_KEY", "ACCESS_KEY", "SECRET_KEY",
+					    "CREDENTIALS", "CLIENT_SECRET", "AUTH_KEY", "PASSPHRASE",
+					    "AWS_ACCESS_KEY_ID", NULL};
+	for (size_t i = 0; words[i]; i++)
+		if (contains_word(u, words[i]))
+			return true;
+	return false;
+}
+
+bool pl_secret_value_trivial(const char *v, size_t n)
+{
+	while (n && isspace((unsigned char)*v))
+		v++, n--;
+	while (n && isspace((unsigned char)v[n - 1]))
+		n--;
+	if (n == 0 || v[0] == '$' || v[0] == '/')
+		return true;
+	static const char *const flags[] = {"true", "false", "yes", "no", "on", "off", "none",
+					    "null", "changeme?", NULL};
+	for (size_t i = 0; flags[i]; i++)
+		if (strlen(flags[i]) == n && !strncasecmp(v, flags[i], n))
+			return true;
+	if (n < 4) {
+		bool digits = true;
+		for (size_t i = 0; i < n; i++)
+			digits = digits && isdigit((unsigned char)v[i]);
+		if (digits)
+			return true;
+	}
+	return false;
+}
+
+/* prefix followed by at least min characters of the set. */
+static bool prefixed(const char *v, size_t n, const char *prefix, const char *set, size_t min)
+{
+	size_t pl = strlen(prefix);
+	const char *p = v;
+	while ((p = memmem(p, n - (size_t)(p - v), prefix, pl))) {
+		size_t k = 0;
+		const char *q = p + pl;
+		while ((size_t)(q - v) < n && strchr(set, *q) && *q)
+			q++, k++;
+		if (k >= min)
+			return true;
+		p += pl;
+		if ((size_t)(p - v) >= n)
+			break;
+	}
+	return false;
+}
+
+#define UPPERNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+const char *pl_secret_pattern(const char *v, size_t n)
+{
+	if (memmem(v, n, "PRIVATE KEY-----", 16))
+		return "private key";
+	if (prefixed(v, n, "AKIA", UPPERNUM, 16) || prefixed(v, n, "ASIA", UPPERNUM, 16))
+		return "AWS access key id";
+	static const char *const gh[] = {"ghp_", "gho_", "ghu_", "ghs_", "ghr_", NULL};
+	for (size_t i = 0; gh[i]; i++)
+		if (prefixed(v, n, gh[i], ALNUM, 36))
+			return "GitHub token";
+	if (prefixed(v, n, "github_pat_", ALNUM "_", 60))
+		return "GitHub token";
+	if (prefixed(v, n, "glpat-", ALNUM "_-", 20))
+		return "GitLab token";
+	if (prefixed(v, n, "xoxb-", ALNUM "-", 20) || prefixed(v, n, "xoxp-", ALNUM "-", 20) ||
+	    prefixed(v, n, "xoxa-", ALNUM "-", 20))
+		return "Slack token";
+	if (prefixed(v, n, "sk_live_", ALNUM, 20) || prefixed(v, n, "rk_live_", ALNUM, 20))
+		return "Stripe secret key";
+	if (prefixed(v, n, "AIza", ALNUM "_-", 35))
+		return "Google API key";
+	if (prefixed(v, n, "npm_", ALNUM, 36))
+		return "npm token";
+	if (prefixed(v, n, "SG.", ALNUM "_-", 60))
+		return "SendGrid key";
+	return NULL;
+}
+
+void pl_secret_mask(const char *v, size_t n, char *out, size_t outlen)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 1 < outlen && i < 40; i++)
+		out[k++] = i < 4 ? v[i] : '*';
+	out[k] = '\0';
+}

@@ -1,0 +1,24 @@
+/* secrets.h - recognising secrets: names that announce one, and values that are one.
+ * Shared by every input kind (ENV, compose environment, Kubernetes env, image config). */
+#ifndef PL_SECRETS_H
+#define PL_SECRETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Whether a variable name says it holds a secret (DB_PASSWORD, GITHUB_TOKEN, API_KEY...).
+ * Names that point at a secret rather than hold it (PASSWORD_FILE, TOKEN_URL) are not. */
+bool pl_secret_name(const char *name);
+
+/* Whether a value is a placeholder, flag or reference rather than a literal secret:
+ * empty, true/false/yes/no, a number under 4 digits, a path, or a $VARIABLE. */
+bool pl_secret_value_trivial(const char *value, size_t n);
+
+/* The kind of credential a value matches ("AWS access key id", "GitHub token", "private
+ * key"...), or NULL. */
+const char *pl_secret_pattern(const char *value, size_t n);
+
+/* Copy value into out with all but the first 4 characters masked: "AKIA****************". */
+void pl_secret_mask(const char *value, size_t n, char *out, size_t outlen);
+
+#endif

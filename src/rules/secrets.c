@@ -1,0 +1,86 @@
+/* secrets.c - catalog section 6 in a Dockerfile: PL601 secret-in-environment and PL602
+ * secret-in-build-arg. Values are never printed in full. */
+#include "model/secrets.h"
+#include "rules/util.h"
+
+#include <string.h>
+
+static void check_env(pl_scan *s, const df_build *b)
+{
+	for (size_t i = 0; i < b->nstages; i++) {
+		const df_stage *st = &b->stages[i];
+		for (size_t j = 0; j < st->ncmds; j++) {
+			const df_cmd *c = &st->cmds[j];
+			if (c->kind != DF_ENV)
+				continue;
+			for (size_t k = 0; k + 2 < c->nargs; k += 3) {
+				const df_word *raw = &c->node->args[k + 1];
+				const char *name = c->args[k], *val = c->args[k + 1];
+				size_t vl = c->arg_lens[k + 1];
+				const char *kind = pl_secret_pattern(val, vl);
+				char masked[64];
+				pl_secret_mask(val, vl, masked, sizeof masked);
+				if (kind)
+					pl_emit(s, raw, "AVD-DS-0031", NULL,
+						"ENV %s holds a literal %s (%s): it is stored in the image "
+						"config for anyone who can pull the image", name, kind, masked);
+				else if (pl_secret_name(name) && raw->s[0] != '$' &&
+					 !pl_secret_value_trivial(val, vl))
+					pl_emit(s, raw, "DL3064 AVD-DS-0031", NULL,
+						"ENV %s sets a literal secret (%s): it is stored in the image "
+						"config for anyone who can pull the image", name, masked);
+			}
+		}
+	}
+}
+
+const pl_rule rule_PL601 = {
+	.code = "PL601", .slug = "secret-in-environment", .severity = SEV_CRITICAL,
+	.inputs = IN_D | IN_C | IN_K | IN_I | IN_L,
+	.aka = "DL3064 AVD-DS-0031 CKV_K8S_35 CIS-DI-0010",
+	.summary = "An environment variable holds a literal secret.",
+	.why = "Environment values are stored in the image config, compose files and manifests, "
+	       "shown by docker inspect and logged by crash reporters: a secret there is public to "
+	       "everyone with read access to any of them.",
+	.fix = "Inject secrets at run time (Docker or Kubernetes secrets, a vault), or at build "
+	       "time with RUN --mount=type=secret.",
+	.check_dockerfile = check_env,
+};
+
+static void check_arg(pl_scan *s, const df_cmd *c)
+{
+	for (size_t k = 0; k < c->nargs; k++) {
+		const df_word *w = &c->node->args[k];
+		const char *eq = memchr(w->s, '=', w->len);
+		char name[256];
+		size_t nl = eq ? (size_t)(eq - w->s) : w->len;
+		if (nl >= sizeof name)
+			continue;
+		memcpy(name, w->s, nl);
+		name[nl] = '\0';
+		if (pl_secret_name(name))
+			pl_emit(s, w, "DL3064 AVD-DS-0031", NULL,
+				"ARG %s looks like a secret: build arguments are recorded in the image "
+				"history", name);
+	}
+}
+
+static void check_args(pl_scan *s, const df_build *b)
+{
+	for (size_t i = 0; i < b->nglobal_cmds; i++)
+		check_arg(s, &b->global_cmds[i]);
+	for (size_t i = 0; i < b->nstages; i++)
+		for (size_t j = 0; j < b->stages[i].ncmds; j++)
+			if (b->stages[i].cmds[j].kind == DF_ARG)
+				check_arg(s, &b->stages[i].cmds[j]);
+}
+
+const pl_rule rule_PL602 = {
+	.code = "PL602", .slug = "secret-in-build-arg", .severity = SEV_HIGH, .inputs = IN_D,
+	.aka = "DL3064 AVD-DS-0031",
+	.summary = "An ARG with a secret-like name.",
+	.why = "Build arguments used by a RUN are written into the image history "
+	       "(docker history --no-trunc shows them) and into build caches.",
+	.fix = "Pass secrets with RUN --mount=type=secret,id=<name> and docker build --secret.",
+	.check_dockerfile = check_args,
+};

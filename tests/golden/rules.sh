@@ -1,0 +1,52 @@
+# Golden cases for every rule: tests/rules/<CODE>/<case>.Dockerfile (input D) or
+# tests/rules/<CODE>/<case>/ (a build context with its Dockerfile, input X), each with
+# <case>.expected: the exact text report of that rule alone (no colour, no summary).
+# A case whose .expected is empty is a no-fire case. Every rule must have at least one
+# firing and one non-firing case for each input kind it applies to that Plimsoll reads
+# today (D and X). BLESS=1 rewrites the .expected files (then read the diff!).
+. "$(dirname "$0")/../lib.sh"
+dir=$PL_ROOT/tests/rules
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+run_case() { # code, input path, expected path, context flag
+	local code=$1 in=$2 exp=$3 ctx=$4 name
+	name="$code/$(basename "${in%.Dockerfile}")"
+	(cd "$(dirname "$in")" && "$PLIMSOLL" scan --rule "$code" --no-color --quiet $ctx \
+		--fail-on none "$(basename "$in")") >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	if [ -n "${BLESS:-}" ]; then cp "$tmp/out" "$exp"; fi
+	if [ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && cmp -s "$tmp/out" "$exp"; then
+		ok "rule $name"
+	else
+		not_ok "rule $name (rc=$rc)"
+		diff "$exp" "$tmp/out" | head -20 | sed 's/^/# /'
+		head -5 "$tmp/err" | sed 's/^/# /'
+	fi
+	if [ -s "$exp" ]; then echo fire; else echo pass; fi >>"$tmp/kinds.$code.$5"
+}
+
+for rdir in "$dir"/PL*/; do
+	code=$(basename "$rdir")
+	for f in "$rdir"*.Dockerfile; do
+		[ -e "$f" ] || continue
+		run_case "$code" "$f" "${f%.Dockerfile}.expected" --no-context D
+	done
+	for d in "$rdir"*/; do
+		[ -d "$d" ] || continue
+		run_case "$code" "$d/Dockerfile" "${d%/}.expected" "" X
+	done
+done
+
+# Coverage: each rule, each input kind it reads today, has a firing and a non-firing case.
+"$PLIMSOLL" rules --format json >"$tmp/rules.json"
+while IFS=' ' read -r code inputs; do
+	for kind in D X; do
+		case " $inputs " in *" $kind "*) ;; *) continue ;; esac
+		k="$tmp/kinds.$code.$kind"
+		check "rule $code has a firing $kind case" grep -qx fire "$k"
+		check "rule $code has a non-firing $kind case" grep -qx pass "$k"
+	done
+done < <(python3 -c '
+import json, sys
+for r in json.load(open(sys.argv[1])):
+    print(r["code"], r["inputs"])' "$tmp/rules.json")

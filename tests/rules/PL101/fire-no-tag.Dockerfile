@@ -1,0 +1,3 @@
+ARG BASE=python
+FROM ${BASE}
+USER 10001

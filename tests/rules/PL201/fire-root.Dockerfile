@@ -1,0 +1,5 @@
+FROM debian:bookworm-slim AS base
+USER app
+
+FROM base
+USER root:root

@@ -1,0 +1,2 @@
+FROM debian:bookworm-slim
+USER 1000:1000

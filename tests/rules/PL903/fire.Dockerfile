@@ -1,0 +1,2 @@
+FROM alpine:3.19 AS build
+FROM debian:12 AS Build

@@ -1,0 +1,7 @@
+FROM alpine:3.19
+CMD ["a"]
+ENTRYPOINT ["x"]
+CMD ["b"]
+ENTRYPOINT ["y"]
+HEALTHCHECK CMD true
+HEALTHCHECK CMD false

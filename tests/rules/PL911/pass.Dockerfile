@@ -1,0 +1,3 @@
+FROM alpine:3.19
+COPY package.json package-lock.json /app/
+COPY a b

@@ -1,0 +1,2 @@
+FROM alpine:3.19
+ENV HOME=/home/app PATH=$HOME/bin:$PATH

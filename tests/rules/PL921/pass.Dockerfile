@@ -1,0 +1,3 @@
+FROM alpine:3.19
+ENV HOME=/home/app
+ENV PATH=$HOME/bin:$PATH HOMER=1 X=$HOMEDIR

@@ -1,0 +1,3 @@
+FROM alpine:3.19 AS build
+FROM scratch
+COPY --from=build / /

@@ -1,0 +1,2 @@
+FROM debian:bookworm-slim
+EXPOSE 22 8080
