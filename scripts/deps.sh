@@ -14,6 +14,8 @@ packages=(
 	libfyaml-dev        # YAML with node positions: .plimsoll.yml (config.c)
 	pkg-config
 	time                # /usr/bin/time: peak RSS in make bench
+	python3             # test scripts: generating hostile inputs, reading JSON reports
+	python3-jsonschema  # SARIF output validated against the official 2.1.0 schema
 )
 missing=()
 for p in "${packages[@]}"; do

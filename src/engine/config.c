@@ -380,7 +380,11 @@ static ynode *build(loader *L, struct fy_event *ev, int depth)
 		y->kind = Y_SCALAR;
 		y->s = arena_strndup(&L->mem, s ? s : "", s ? len : 0);
 		y->len = s ? len : 0;
-		y->plain = fy_token_scalar_style(ev->scalar.value) == FYSS_PLAIN;
+		enum fy_scalar_style style = fy_token_scalar_style(ev->scalar.value);
+		y->plain = style == FYSS_PLAIN;
+		/* libfyaml marks a quoted scalar after its opening quote; point at the quote */
+		if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && y->col > 1)
+			y->col--;
 		break;
 	}
 	case FYET_SEQUENCE_START:
@@ -392,6 +396,9 @@ static ynode *build(loader *L, struct fy_event *ev, int depth)
 		y->kind = Y_MAP;
 		break;
 	case FYET_ALIAS:
+		/* marked after the '*'; point at it */
+		if (y->col > 1)
+			y->col--;
 		fy_parser_event_free(L->fyp, ev);
 		FAIL(L, y, "aliases are not supported");
 		return NULL;
@@ -400,11 +407,15 @@ static ynode *build(loader *L, struct fy_event *ev, int depth)
 		FAIL(L, y, "unexpected YAML event");
 		return NULL;
 	}
-	fy_parser_event_free(L->fyp, ev);
 	if (tag) {
-		FAIL(L, y, "tags are not supported");
+		/* at the tag itself, not at the node it tags */
+		const struct fy_mark *m = fy_token_start_mark(tag);
+		int line = m ? m->line + 1 : y->line, col = m ? m->column + 1 : y->col;
+		fy_parser_event_free(L->fyp, ev);
+		fail_at(L, line, col, "tags are not supported");
 		return NULL;
 	}
+	fy_parser_event_free(L->fyp, ev);
 	if (y->kind == Y_SCALAR)
 		return y;
 	if (depth >= MAX_DEPTH) {
@@ -1023,6 +1034,8 @@ int pl_config_load(pl_config *c, const char *path, char *err, size_t errlen)
 	free_labels(st.labels, st.nlabels);
 	arena_free(&L.mem);
 	fy_parser_destroy(L.fyp);
+	/* libfyaml 0.7 frees collected errors only when collection is switched off */
+	fy_diag_set_collect_errors(L.diag, false);
 	fy_diag_unref(L.diag);
 	pl_input_free(&in);
 	return rc;
