@@ -277,7 +277,8 @@ int cmd_scan(int argc, char **argv)
 		buf_free(&out);
 		goto out;
 	}
-	fwrite(out.p, 1, out.len, to);
+	if (out.len)
+		fwrite(out.p, 1, out.len, to);
 	if (to != stdout)
 		fclose(to);
 	buf_free(&out);

@@ -121,13 +121,16 @@ static char *source_line(const char *src, size_t len, int line)
 }
 
 /* Report a problem as PL901 when the rule is on. */
-static void syntax_finding(pl_scan *s, int line, int col, const char *aka, const char *msg)
+static void syntax_finding(pl_scan *s, int line, int col, int end_line, int end_col,
+			   const char *aka, const char *msg)
 {
 	const pl_rule *r = pl_rule_find("PL901");
 	if (!r || !pl_config_rule_enabled(s->cfg, r))
 		return;
 	s->rule = r;
-	pl_emit_at(s, line, col, line, col + 1, aka, NULL, "%s", msg);
+	if (end_line < line || (end_line == line && end_col <= col))
+		end_line = line, end_col = col + 1;
+	pl_emit_at(s, line, col, end_line, end_col, aka, NULL, "%s", msg);
 }
 
 static const char *problem_aka(const char *msg)
@@ -176,15 +179,17 @@ int pl_scan_dockerfile(const pl_config *cfg, const char *path, const char *displ
 		int line = 1, col = 1;
 		for (size_t i = 0; i < bad; i++)
 			in.data[i] == '\n' ? (line++, col = 1) : col++;
-		syntax_finding(&s, line, col, "DL1000", why);
+		syntax_finding(&s, line, col, line, col + 1, "DL1000", why);
 	} else if (df_parse(&df, display, in.data, in.len) < 0) {
-		syntax_finding(&s, df.err_line, df.err_col, "DL1000", df.err);
+		syntax_finding(&s, df.err_line, df.err_col, df.err_line, df.err_col + 1, "DL1000",
+			       df.err);
 	} else {
 		parsed = true;
 		s.df = &df;
 		df_build_model(&df, &b);
 		for (size_t i = 0; i < b.problems.n; i++)
 			syntax_finding(&s, b.problems.v[i].line, b.problems.v[i].col,
+				       b.problems.v[i].end_line, b.problems.v[i].end_col,
 				       problem_aka(b.problems.v[i].msg), b.problems.v[i].msg);
 		pl_buildctx x;
 		bool have_ctx = false;

@@ -37,7 +37,7 @@ static void check_undefined_stage(pl_scan *s, const df_build *b)
 		for (size_t j = 0; j < st->ncmds; j++) {
 			const df_cmd *c = &st->cmds[j];
 			const df_flag *f = df_flag_get(c->flags, c->nflags, "from");
-			if (c->kind != DF_COPY || !f || !f->value || strchr(f->value, '$'))
+			if (c->kind != DF_COPY || !f || !f->value || !f->value[0] || strchr(f->word->s, '$'))
 				continue;
 			if (df_stage_ref(b, f->value, st->index) >= 0 || looks_like_image(f->value))
 				continue;

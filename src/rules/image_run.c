@@ -184,6 +184,9 @@ static bool world_writable_mode(const char *m)
 		bool octal = true;
 		for (size_t i = 0; i < l; i++)
 			octal = octal && m[i] >= '0' && m[i] <= '7';
+		/* 1777 and friends: a sticky directory, the /tmp pattern, is meant to be shared */
+		if (octal && l == 4 && ((m[0] - '0') & 1))
+			return false;
 		if (octal)
 			return ((m[l - 1] - '0') & 2) != 0;
 	}
@@ -198,6 +201,8 @@ static bool world_writable_mode(const char *m)
 		for (const char *q = who; q < p; q++)
 			others = others || *q == 'o' || *q == 'a';
 		const char *perm = p + 1;
+		if (strchr(perm, 't'))
+			return false; /* +t: sticky, as above */
 		while (*perm && strchr("rwxXst", *perm)) {
 			if (*perm == 'w' && others)
 				return true;

@@ -1,0 +1,2 @@
+FROM debian:bookworm-slim
+RUN apt-get update && sudo apt-get install -y curl

@@ -1,0 +1,2 @@
+FROM debian:bookworm-slim
+RUN useradd -l -u 123456789 app && useradd -u 10001 web

@@ -1,0 +1,2 @@
+FROM debian:bookworm-slim
+RUN wget --progress=dot:giga https://example.com/a && wget -nv https://example.com/b && wget -q https://example.com/c

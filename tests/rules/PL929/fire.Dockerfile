@@ -1,0 +1,4 @@
+FROM debian:bookworm-slim
+RUN /setup.sh
+# then
+RUN /cleanup.sh

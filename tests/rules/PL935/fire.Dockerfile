@@ -1,0 +1,2 @@
+FROM debian:bookworm-slim
+RUN ln -sf /bin/bash /bin/sh

@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+SHELL ["/bin/bash", "-c"]
+RUN ln -s /usr/bin/python3 /usr/local/bin/python && echo /bin/sh
