@@ -182,7 +182,10 @@ static void walk_dir(walk *w, const char *abs, const char *rel, int depth)
 	for (size_t i = 0; i < names.n; i++) {
 		const char *name = names.v[i];
 		buf a = BUF_INIT, r = BUF_INIT;
-		buf_printf(&a, "%s/%s", abs, name);
+		if (!strcmp(abs, "."))
+			buf_adds(&a, name); /* scanning ".": report "Dockerfile", not "./Dockerfile" */
+		else
+			buf_printf(&a, "%s/%s", abs, name);
 		buf_printf(&r, "%s%s%s", rel, *rel ? "/" : "", name);
 		struct stat st;
 		if (lstat(a.p, &st) == 0) {

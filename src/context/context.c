@@ -7,6 +7,7 @@
  * costs bounded time and memory. Entries are sorted by path so results are reproducible
  * whatever order the file system lists them in. */
 #include "context/context.h"
+#include "model/secrets.h"
 #include "core/buf.h"
 #include "core/file.h"
 #include "core/utf8.h"
@@ -47,6 +48,23 @@ static void add_entry(walker *w, const char *rel, bool is_dir, long long size)
 	f->ignored = pl_dockerignore_excludes(x->ignore, rel);
 }
 
+/* Mark files that are secrets. Content is read only for names that need it, and only
+ * the first 64 KiB: the model records the kind, rules never open files. */
+static void classify(walker *w, int dfd, const char *name, pl_ctxfile *f)
+{
+	char head[65536];
+	ssize_t n = -1;
+	if (pl_secret_file_needs_content(f->path)) {
+		int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			n = read(fd, head, sizeof head);
+			close(fd);
+		}
+	}
+	const char *kind = pl_secret_file_kind(f->path, n > 0 ? head : NULL, n > 0 ? (size_t)n : 0);
+	f->secret = kind ? arena_strdup(&w->x->mem, kind) : NULL;
+}
+
 /* Walk the directory open as fd (which this function owns and closes). */
 static void walk(walker *w, int fd, int depth)
 {
@@ -74,8 +92,11 @@ static void walk(walker *w, int fd, int depth)
 		buf_adds(&w->rel, name);
 		bool is_dir = S_ISDIR(st.st_mode);
 		add_entry(w, buf_str(&w->rel), is_dir, is_dir ? 0 : (long long)st.st_size);
-		if (!is_dir)
+		if (!is_dir) {
+			if (S_ISREG(st.st_mode))
+				classify(w, dirfd(d), name, &w->x->files[w->x->nfiles - 1]);
 			continue;
+		}
 		if (depth + 1 >= MAX_DEPTH) {
 			w->x->truncated = true;
 			continue;
@@ -111,7 +132,10 @@ static int read_ignore(pl_buildctx *x, const char *root, const char *dockerfile,
 	}
 	if (!found) {
 		buf_reset(&path);
-		buf_printf(&path, "%s/.dockerignore", root);
+		if (!strcmp(root, "."))
+			buf_adds(&path, ".dockerignore");
+		else
+			buf_printf(&path, "%s/.dockerignore", root);
 		found = stat(path.p, &st) == 0;
 	}
 	if (!found) {

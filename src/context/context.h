@@ -32,6 +32,7 @@ typedef struct pl_ctxfile {
 	bool is_dir;
 	bool ignored;       /* excluded by .dockerignore */
 	long long size;
+	const char *secret; /* kind of secret the file is (model/secrets.h), or NULL */
 } pl_ctxfile;
 
 typedef struct pl_buildctx {

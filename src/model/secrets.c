@@ -128,3 +128,59 @@ void pl_secret_mask(const char *v, size_t n, char *out, size_t outlen)
 		out[k++] = i < 4 ? v[i] : '*';
 	out[k] = '\0';
 }
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcasecmp(s + n - m, suffix);
+}
+
+bool pl_secret_file_needs_content(const char *relpath)
+{
+	const char *b = base_name(relpath);
+	return !strcmp(b, ".npmrc") || !strcmp(b, ".pypirc") || !strcmp(b, ".yarnrc.yml") ||
+	       ends_with(b, ".pem") || ends_with(b, ".key") ||
+	       (!strcmp(b, "config.json") && strstr(relpath, ".docker/"));
+}
+
+const char *pl_secret_file_kind(const char *relpath, const char *c, size_t n)
+{
+	const char *b = base_name(relpath);
+	if (!strcmp(b, ".env") || (!strncmp(b, ".env.", 5) && !ends_with(b, ".example") &&
+				   !ends_with(b, ".sample") && !ends_with(b, ".template") &&
+				   !ends_with(b, ".dist") && !ends_with(b, ".defaults")))
+		return "dotenv file";
+	if (!strcmp(b, "id_rsa") || !strcmp(b, "id_dsa") || !strcmp(b, "id_ecdsa") ||
+	    !strcmp(b, "id_ed25519"))
+		return "SSH private key";
+	if (!strcmp(b, ".git-credentials"))
+		return "git credentials";
+	if (!strcmp(b, ".netrc") || !strcmp(b, "_netrc"))
+		return ".netrc credentials";
+	if (!strcmp(b, "credentials") && strstr(relpath, ".aws/"))
+		return "AWS credentials";
+	if (!strcmp(b, "kubeconfig") || (!strcmp(b, "config") && strstr(relpath, ".kube/")))
+		return "kubeconfig";
+	if (ends_with(b, ".p12") || ends_with(b, ".pfx") || ends_with(b, ".jks") ||
+	    ends_with(b, ".keystore"))
+		return "key store";
+	if (!c)
+		return NULL;
+	if ((ends_with(b, ".pem") || ends_with(b, ".key")) && memmem(c, n, "PRIVATE KEY", 11))
+		return "private key";
+	if ((!strcmp(b, ".npmrc") || !strcmp(b, ".yarnrc.yml")) &&
+	    (memmem(c, n, "_authToken", 10) || memmem(c, n, "_auth=", 6) ||
+	     memmem(c, n, "npmAuthToken", 12)))
+		return ".npmrc with a token";
+	if (!strcmp(b, ".pypirc") && memmem(c, n, "password", 8))
+		return ".pypirc with a password";
+	if (!strcmp(b, "config.json") && memmem(c, n, "\"auth\"", 6))
+		return "Docker registry credentials";
+	return NULL;
+}

@@ -21,4 +21,10 @@ const char *pl_secret_pattern(const char *value, size_t n);
 /* Copy value into out with all but the first 4 characters masked: "AKIA****************". */
 void pl_secret_mask(const char *value, size_t n, char *out, size_t outlen);
 
+/* Whether a file name needs its content read to judge it (.npmrc, *.pem, config.json). */
+bool pl_secret_file_needs_content(const char *relpath);
+/* The kind of secret a file is ("private key", "dotenv file", ".npmrc with a token"...), by
+ * its path and, when given, its first bytes; NULL when it is not one. */
+const char *pl_secret_file_kind(const char *relpath, const char *content, size_t n);
+
 #endif
