@@ -153,7 +153,12 @@ static void check_env_self(pl_scan *s, const df_build *b)
 					const char *hit = strstr(val->s, a);
 					bool word_end = hit && !(isalnum((unsigned char)hit[strlen(a)]) ||
 								 hit[strlen(a)] == '_');
-					if ((hit && word_end) || strstr(val->s, bb)) {
+					/* ${NAME} or ${NAME<modifier>...}, not ${NAMEFOO} */
+					const char *br = strstr(val->s, bb);
+					bool br_end = br && strchr("}:-+?#%/", br[strlen(bb)]);
+					if (br && !br_end)
+						br = NULL;
+					if ((hit && word_end) || br) {
 						pl_emit(s, val, "DL3044", NULL,
 							"%s uses %s, set earlier in the same ENV: it gets the value "
 							"from before this ENV", n->args[k].s, key->s);
@@ -188,8 +193,9 @@ static void check_relative_dest(pl_scan *s, const df_build *b)
 				workdir = true;
 			if (c->kind != DF_COPY || workdir || c->nargs < 2)
 				continue;
-			const char *dest = c->node->args[c->nargs - 1].s;
-			if (dest[0] == '/' || dest[0] == '$' || dest[0] == '\\' ||
+			const char *raw = c->node->args[c->nargs - 1].s;
+			const char *dest = c->args[c->nargs - 1]; /* quotes removed */
+			if (strchr(raw, '$') || dest[0] == '/' || dest[0] == '\\' ||
 			    (isalpha((unsigned char)dest[0]) && dest[1] == ':'))
 				continue;
 			pl_emit(s, &c->node->args[c->nargs - 1], "DL3045", NULL,

@@ -160,6 +160,19 @@ static void check_registry(pl_scan *s, const df_build *b)
 			if (c->kind == DF_COPY && from && from->value &&
 			    df_stage_ref(b, from->value, st->index) < 0)
 				untrusted_ref(s, from->word, from->value, "COPY --from");
+			/* RUN --mount=...,from=<image>,... reads from an image too */
+			for (size_t k = 0; k < c->nflags; k++) {
+				if (strcmp(c->flags[k].name, "mount") || !c->flags[k].value)
+					continue;
+				char opts[1024];
+				snprintf(opts, sizeof opts, "%.*s", (int)c->flags[k].value_len,
+					 c->flags[k].value);
+				char *save, *tok = strtok_r(opts, ",", &save);
+				for (; tok; tok = strtok_r(NULL, ",", &save))
+					if (!strncmp(tok, "from=", 5) &&
+					    df_stage_ref(b, tok + 5, st->index) < 0 && strcmp(tok + 5, "context"))
+						untrusted_ref(s, c->flags[k].word, tok + 5, "RUN --mount from");
+			}
 		}
 	}
 }
