@@ -1134,6 +1134,7 @@ static void check_apt(pl_scan *s, const df_build *b)
 				 query ? "use apt-cache (apt-cache policy, apt-cache show ...)" : NULL,
 				 "apt %s: apt is the interactive front end and warns that its "
 				 "command-line interface is not stable for scripts", p->sub->s);
+			break; /* once per RUN */
 		}
 	}
 }
