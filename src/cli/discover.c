@@ -50,7 +50,7 @@ bool pl_is_dockerfile_name(const char *b)
 	    !strcmp(b, "dockerfile"))
 		return true;
 	if (!strncmp(b, "Dockerfile.", 11) || !strncmp(b, "Containerfile.", 14) ||
-	    !strncmp(b, "Dockerfile-", 11))
+	    !strncmp(b, "Dockerfile-", 11) || !strncmp(b, "Dockerfile_", 11))
 		return true;
 	return ends_with(b, ".Dockerfile") || ends_with(b, ".dockerfile") ||
 	       ends_with(b, ".containerfile");

@@ -234,6 +234,51 @@ static bool predefined(const char *v)
 	return !strncmp(v, "BUILDKIT_", 9);
 }
 
+/* Where the file declares a variable with ARG (any stage), or 0. A variable the file does
+ * not declare by ARG may come from the base image's environment (PATH, HOME, or whatever
+ * the image sets), which a Dockerfile alone cannot see; ARG values never come from an
+ * image, so an ARG out of scope is a certain mistake. */
+static int declared_line(const df_build *b, const char *v)
+{
+	for (size_t i = 0; i < b->nglobal_cmds; i++)
+		for (size_t k = 0; k < b->global_cmds[i].node->nargs; k++) {
+			const df_word *w = &b->global_cmds[i].node->args[k];
+			size_t l = strcspn(w->s, "=");
+			if (l == strlen(v) && !strncmp(w->s, v, l))
+				return w->line;
+		}
+	for (size_t i = 0; i < b->nstages; i++)
+		for (size_t j = 0; j < b->stages[i].ncmds; j++) {
+			const df_cmd *c = &b->stages[i].cmds[j];
+			if (c->kind == DF_ARG)
+				for (size_t k = 0; k < c->node->nargs; k++) {
+					const df_word *w = &c->node->args[k];
+					size_t l = strcspn(w->s, "=");
+					if (l == strlen(v) && !strncmp(w->s, v, l))
+						return w->line;
+				}
+		}
+	return 0;
+}
+
+/* Declared by an ARG of this stage before `line` (with or without a default: a build
+ * argument can supply it, so it counts as defined). */
+static bool arg_in_scope(const df_stage *st, const char *v, int line)
+{
+	for (size_t j = 0; j < st->ncmds && st->cmds[j].node->start_line < line; j++) {
+		const df_cmd *c = &st->cmds[j];
+		if (c->kind != DF_ARG)
+			continue;
+		for (size_t k = 0; k < c->node->nargs; k++) {
+			const df_word *w = &c->node->args[k];
+			size_t l = strcspn(w->s, "=");
+			if (l == strlen(v) && !strncmp(w->s, v, l))
+				return true;
+		}
+	}
+	return false;
+}
+
 static void check_undefined_var(pl_scan *s, const df_build *b)
 {
 	for (size_t i = 0; i < b->nstages; i++)
@@ -244,14 +289,25 @@ static void check_undefined_var(pl_scan *s, const df_build *b)
 				if (predefined(v) || !v[0] || isdigit((unsigned char)v[0]) ||
 				    strchr("@*#?-$!", v[0]))
 					continue;
+				if (c->kind != DF_FROM &&
+				    arg_in_scope(&b->stages[i], v, c->node->start_line + (c->kind == DF_ARG)))
+					continue;
 				bool global = false;
 				for (size_t g = 0; g < b->global_args.n; g++)
 					global = global || !strcmp(b->global_args.v[g].name, v);
-				pl_emit(s, &c->node->keyword, NULL, NULL,
-					"$%s is not defined here%s", v,
-					global && c->kind != DF_FROM
-						? ": a global ARG must be re-declared with ARG inside the stage"
-						: " (no ARG or ENV sets it before this line)");
+				int decl = declared_line(b, v);
+				if (c->kind == DF_FROM && !global)
+					pl_emit(s, &c->node->keyword, "UndefinedArgInFrom", NULL,
+						"FROM uses $%s, but no ARG before the first FROM declares it: it "
+						"expands to an empty string", v);
+				else if (c->kind != DF_FROM && global)
+					pl_emit(s, &c->node->keyword, "UndefinedVar", NULL,
+						"$%s is a global ARG (line %d) that this stage does not re-declare: "
+						"it expands to an empty string here", v, decl);
+				else if (c->kind != DF_FROM && decl)
+					pl_emit(s, &c->node->keyword, "UndefinedVar", NULL,
+						"$%s is used here but only declared by ARG on line %d, %s", v, decl,
+						decl > c->node->start_line ? "later" : "in another stage");
 			}
 		}
 }
@@ -259,7 +315,9 @@ static void check_undefined_var(pl_scan *s, const df_build *b)
 const pl_rule rule_PL910 = {
 	.code = "PL910", .slug = "undefined-variable", .severity = SEV_MEDIUM, .inputs = IN_D,
 	.aka = "UndefinedVar UndefinedArgInFrom",
-	.summary = "$VAR used in an instruction and not defined by ARG or ENV in scope.",
+	.summary = "$VAR used in an instruction and not defined by ARG or ENV in scope (a global "
+		   "ARG not re-declared in the stage, a variable set later or in another stage, or "
+		   "an undeclared ARG in FROM).",
 	.why = "BuildKit expands an undefined variable to an empty string without an error: "
 	       "COPY app /$DIR copies to /, FROM image:$TAG pulls latest.",
 	.fix = "Declare it with ARG (and re-declare global ARGs inside the stage that uses them).",

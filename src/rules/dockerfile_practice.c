@@ -328,7 +328,12 @@ static void check_copy_root(pl_scan *s, const df_build *b)
 	for (size_t i = 0; i < b->nstages; i++)
 		for (size_t j = 0; j < b->stages[i].ncmds; j++) {
 			const df_cmd *c = &b->stages[i].cmds[j];
-			if (c->kind == DF_COPY && df_flag_get(c->flags, c->nflags, "from") &&
+			const df_flag *from = df_flag_get(c->flags, c->nflags, "from");
+			int ref = from && from->value ? df_stage_ref(b, from->value, (int)i) : -1;
+			/* a FROM scratch stage holds only what was put there: an export stage */
+			if (ref >= 0 && b->stages[ref].base && !strcasecmp(b->stages[ref].base, "scratch"))
+				continue;
+			if (c->kind == DF_COPY && from &&
 			    c->nargs == 2 && !strcmp(c->args[0], "/") && !strcmp(c->args[1], "/"))
 				pl_emit(s, &c->node->keyword, "DL3067", NULL,
 					"COPY --from=%s / / copies the whole filesystem of the stage",

@@ -328,6 +328,10 @@ static size_t next_group(pl_scan *s, const df_build *b, const pl_run *runs, size
 	g->r = &runs[i];
 	g->b = b;
 	g->cmds = arena_alloc(&s->mem, (total + 1) * sizeof *g->cmds);
+	/* a SHELL of another kind (powershell, cmd) runs something else */
+	const char *sh = runs[i].shell ? runs[i].shell : "";
+	if (strcasestr(sh, "powershell") || strcasestr(sh, "pwsh") || strcasestr(sh, "cmd"))
+		return j;
 	for (size_t k = i; k < j; k++) {
 		const sh_script *sc = &runs[k].script;
 		for (size_t m = 0; m < sc->ncmds; m++) {
@@ -923,8 +927,15 @@ static void check_pkg_word(pl_scan *s, const run_group *g, const pm *p, const sh
 		     pkg = strtok_r(NULL, seps, &save)) {
 			if (k->pinned(pkg))
 				continue;
-			char fix[256];
-			snprintf(fix, sizeof fix, k->example, pkg);
+			char fix[320], name[256];
+			snprintf(name, sizeof name, "%s", pkg);
+			if (k->pinned == go_pinned && strchr(name, '@'))
+				*strchr(name, '@') = '\0';
+			if (strstr(name, "://"))
+				snprintf(fix, sizeof fix, "pin a tag or commit in the URL: %s",
+					 k->pinned == npm_pinned ? "...#<commit>" : "...@<tag>");
+			else
+				snprintf(fix, sizeof fix, k->example, name);
 			pl_emit_word(s, p->r, w, k->aka, fix,
 				     "%s %s %s: no version is pinned, so each build installs "
 				     "whatever version is current", p->tool,
@@ -1235,8 +1246,13 @@ static void check_update_alone(pl_scan *s, const df_build *b)
 			if (is_install(&g.cmds[k]))
 				installs = true;
 		}
+		char fix[128];
+		if (upd)
+			snprintf(fix, sizeof fix, "run %s %s and the install in one RUN",
+				 upd->tool, upd->sub->s);
 		if (upd && !installs)
-			emit_cmd(s, upd, "CKV_DOCKER_5 AVD-DS-0017", NULL,
+			emit_cmd(s, upd, "CKV_DOCKER_5 AVD-DS-0017",
+				 tool_is(upd, "apt-get") ? NULL : fix,
 				 "%s %s with no install in the same RUN: the layer is cached, so a "
 				 "later RUN installs from a stale package index", upd->tool,
 				 upd->sub->s);

@@ -29,6 +29,13 @@ static void check_root(pl_scan *s, const df_build *b)
 	if (!st)
 		return;
 	if (!st->user) {
+		/* images that document a non-root default user: distroless :nonroot, Chainguard */
+		const df_stage *root = st;
+		while (root->base_stage >= 0)
+			root = &b->stages[root->base_stage];
+		if (root->base && (strstr(root->base, ":nonroot") || strstr(root->base, "-nonroot") ||
+				   !strncmp(root->base, "cgr.dev/chainguard/", 19)))
+			return;
 		const df_word *at = st->implicit ? &st->cmds[0].node->keyword : st->base_word;
 		if (st->base && !strcasecmp(st->base, "scratch") && st->ncmds <= 1)
 			return; /* an empty scratch stage runs nothing */

@@ -2,3 +2,5 @@ ARG VERSION=1.2
 FROM alpine:3.19
 COPY app-$VERSION.tar.gz /opt/
 WORKDIR /srv/$APP_DIR
+ARG APP_DIR=app
+FROM alpine:$ALPINE_VERSION
