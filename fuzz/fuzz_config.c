@@ -13,6 +13,7 @@
 #include "rules/rule.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(files[2], sizeof files[2], "%s/vendor/a/Dockerfile", dir);
 		snprintf(files[3], sizeof files[3], "/elsewhere/Dockerfile");
 		for (size_t i = 0; i < pl_nrules; i++) {
-			const pl_rule *r = &pl_rules[i];
+			const pl_rule *r = pl_rules[i];
 			CHECK(pl_rule_index(r) == i);
 			(void)pl_config_rule_enabled(&c, r);
 			pl_severity s = pl_config_severity(&c, r);
@@ -116,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		/* files outside the config's directory never match */
 		for (size_t i = 0; i < pl_nrules; i++)
-			CHECK(!pl_config_path_ignored(&c, &pl_rules[i], files[3]));
+			CHECK(!pl_config_path_ignored(&c, pl_rules[i], files[3]));
 	}
 	pl_config_free(&c);
 	return 0;

@@ -22,6 +22,20 @@
 #include <string.h>
 #include <strings.h>
 
+static bool aka_has(const char *aka, const char *id)
+{
+	size_t n = strlen(id);
+	for (const char *p = aka; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t l = strcspn(p, " ");
+		if (l == n && !strncasecmp(p, id, n))
+			return true;
+		p += l;
+	}
+	return false;
+}
+
 /* Does a comma-separated list name this finding's rule? */
 static bool list_names(const char *list, size_t n, const pl_finding *f)
 {
@@ -35,8 +49,11 @@ static bool list_names(const char *list, size_t n, const pl_finding *f)
 		if (l && l < sizeof id) {
 			memcpy(id, list + i, l);
 			id[l] = '\0';
-			if (!strcasecmp(id, f->rule->code) || !strcasecmp(id, f->rule->slug) ||
-			    pl_rule_has_aka(f->rule, id) || !strcmp(id, "*") || !strcasecmp(id, "all"))
+			/* a peer id names this finding when the finding carries it (a hadolint
+			 * ignore=DL3008 silences apt pins, not the pip pins of the same rule) */
+			bool peer = f->aka && f->aka[0] ? aka_has(f->aka, id) : pl_rule_has_aka(f->rule, id);
+			if (!strcasecmp(id, f->rule->code) || !strcasecmp(id, f->rule->slug) || peer ||
+			    !strcmp(id, "*") || !strcasecmp(id, "all"))
 				return true;
 		}
 		i = j + 1;
