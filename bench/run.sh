@@ -208,13 +208,13 @@ echo "  raw: $pb"
 trow() {
 	local rss=$4
 	[ "$rss" != "" ] && rss=$(mib "$rss")
-	printf '  %-18s %-14s %8s %9s %7s %8s %9s %6s\n' "$1" "$2" "$(secs "$3")" "$(fps "$3")" \
+	printf '  %-24s %-13s %7s %8s %6s %7s %8s %6s\n' "$1" "$2" "$(secs "$3")" "$(fps "$3")" \
 		"$(mbps "$3")" "$rss" "$5" "$6"
 }
 echo
 echo "Scan vs npm peers (end to end = whole process, best of $runs for plimsoll and of" \
 	"$peer_runs for peers; loop = lint loop timed inside node, files preloaded):"
-printf '  %-18s %-14s %8s %9s %7s %8s %9s %6s\n' tool figure "wall s" "files/s" "MB/s" \
+printf '  %-24s %-13s %7s %8s %6s %7s %8s %6s\n' tool figure "wall s" "files/s" "MB/s" \
 	"RSS MB" problems failed
 trow "plimsoll scan" "--jobs 1" "$s1_ns" "$s1_rss" "$findings" 0
 trow "plimsoll scan" "--jobs $jobs" "$sn_ns" "$sn_rss" "$findings_n" 0
@@ -249,9 +249,9 @@ done
 echo
 if [ "$have_peers" = 1 ]; then
 	echo "Ratios (peer's fastest figure / plimsoll scan wall time; peer RSS / plimsoll RSS):"
-	printf '  %-18s %10s %11s %11s %13s\n' peer "fastest s" "vs --jobs 1" "vs --jobs $jobs" "RSS ratio"
+	printf '  %-24s %10s %11s %11s %10s\n' peer "fastest s" "vs --jobs 1" "vs --jobs $jobs" "RSS ratio"
 	for p in "${peers[@]}"; do
-		printf '  %-18s %10s %10sx %10sx %12sx\n' "$p" "$(secs "${pe_best[$p]}")" \
+		printf '  %-24s %10s %10sx %10sx %9sx\n' "$p" "$(secs "${pe_best[$p]}")" \
 			"$(calc "printf \"%.1f\", ${pe_best[$p]} / $s1_ns")" \
 			"$(calc "printf \"%.1f\", ${pe_best[$p]} / $sn_ns")" \
 			"$(calc "printf \"%.1f\", ${pe_rss[$p]} / $scan_rss")"

@@ -21,10 +21,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A broken invariant: say which, then trap so libFuzzer keeps the input. */
 #define CHECK(cond)                                                                        \
 	do {                                                                               \
-		if (!(cond))                                                               \
+		if (!(cond)) {                                                             \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,  \
+				#cond);                                                    \
 			__builtin_trap();                                                  \
+		}                                                                          \
 	} while (0)
 
 static char dir[64];

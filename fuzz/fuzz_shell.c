@@ -13,15 +13,20 @@
 #include "dockerfile/shell.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A broken invariant: say which, then trap so libFuzzer keeps the input. */
 #define CHECK(cond)                                                                        \
 	do {                                                                               \
-		if (!(cond))                                                               \
+		if (!(cond)) {                                                             \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,  \
+				#cond);                                                    \
 			__builtin_trap();                                                  \
+		}                                                                          \
 	} while (0)
 
 static void check_word(const sh_word *w, size_t n, const sh_cmd *c)

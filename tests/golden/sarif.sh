@@ -95,3 +95,24 @@ if command -v python3 >/dev/null; then
 else
 	skip "sarif: GitHub code scanning requirements" "python3 not found"
 fi
+
+# The same for a real scan: every firing golden case of every rule and the example app in
+# one report, so each rule's metadata and every kind of location is in the document.
+real=$tmp/scan.sarif.json
+find "$PL_ROOT/tests/rules" -name 'fire*.Dockerfile' | sort >"$tmp/files"
+(cd "$PL_ROOT" && xargs "$PL_ROOT/build/plimsoll" scan --enable all --no-context --fail-on none \
+	--format sarif --output "$real" examples/app/Dockerfile <"$tmp/files")
+if res=$(validate "$real"); then
+	ok "sarif: a real scan's report is valid SARIF 2.1.0 ($validator)"
+else
+	not_ok "sarif: a real scan's report is invalid ($validator)"
+	sed 's/^/# /' <<<"$res" | head -30
+fi
+if command -v python3 >/dev/null; then
+	if res=$(python3 "$PL_ROOT/tests/golden/sarif/github_checks.py" "$real" 2>&1); then
+		ok "sarif: a real scan meets GitHub code scanning requirements"
+	else
+		not_ok "sarif: a real scan fails GitHub code scanning requirements"
+		sed 's/^/# /' <<<"$res" | head -30
+	fi
+fi
