@@ -349,7 +349,7 @@ static void check_finding(const pl_finding *f)
 	CHECK(f->rule != NULL && f->rule->code != NULL && f->rule->slug != NULL);
 	CHECK(f->file != NULL && strcmp(f->file, DISPLAY) == 0);
 	CHECK(f->message != NULL && f->message[0] != '\0');
-	CHECK(f->target != NULL && f->aka != NULL);
+	CHECK(f->aka != NULL); /* target may be NULL: the file as a whole */
 	CHECK(f->severity >= SEV_INFO && f->severity <= SEV_CRITICAL);
 	CHECK(f->line >= 0 && f->col >= 0 && f->end_line >= 0 && f->end_col >= 0);
 	CHECK(f->line > 0 || f->col == 0);

@@ -184,9 +184,13 @@ static void check_relative_dest(pl_scan *s, const df_build *b)
 		const df_stage *st = &b->stages[i];
 		bool workdir = false;
 		for (const df_stage *p = st; p && !workdir;
-		     p = p->base_stage >= 0 ? &b->stages[p->base_stage] : NULL)
+		     p = p->base_stage >= 0 ? &b->stages[p->base_stage] : NULL) {
 			if (p != st && p->workdir)
 				workdir = true;
+			/* scratch has no WORKDIR to inherit: relative means "/", and that is known */
+			if (p->base_stage < 0 && p->base && !strcasecmp(p->base, "scratch"))
+				workdir = true;
+		}
 		for (size_t j = 0; j < st->ncmds; j++) {
 			const df_cmd *c = &st->cmds[j];
 			if (c->kind == DF_WORKDIR)

@@ -227,7 +227,16 @@ static void check_world_writable(pl_scan *s, const df_build *b)
 				const char *m = c->argv[a].s;
 				if (m[0] == '-')
 					continue;
-				if (world_writable_mode(m))
+				/* the /tmp pattern: scratch space shared on purpose (mktemp -d, /tmp/...) */
+				bool tmp_target = false;
+				for (size_t t = a + 1; t < c->argc; t++) {
+					const char *p = c->argv[t].s;
+					if (!strncmp(p, "/tmp", 4) || !strncmp(p, "/var/tmp", 8) ||
+					    !strncmp(p, "/dev/shm", 8) ||
+					    (c->argv[t].dynamic && (strcasestr(p, "tmp") || strcasestr(p, "temp"))))
+						tmp_target = true;
+				}
+				if (world_writable_mode(m) && !tmp_target)
 					pl_emit_word(s, &runs[r], &c->argv[a], NULL, NULL,
 						     "chmod %s makes files writable by every user, so any "
 						     "process in the container can replace them", m);
