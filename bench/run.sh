@@ -62,6 +62,7 @@ mapfile -t files <"$out/files.txt"
 nfiles=${#files[@]}
 bytes=$(cat "${files[@]}" | wc -c)
 jobs=$(nproc)
+load=$(cut -d' ' -f1 /proc/loadavg) # shown in the report: other work on the machine skews it
 
 # measure NAME MAXRC CMD...: one warm-up run, then $runs timed runs of CMD with stdout in
 # $out/NAME.out, stderr in $out/NAME.err. Sets m_ns (best wall time; nanosecond date stamps,
@@ -187,7 +188,7 @@ fi
 row() { printf '  %-24s %16s   %-14s %s\n' "$1" "$2" "$3" "$4"; }
 echo
 echo "plimsoll bench: $nfiles Dockerfiles, $bytes bytes (../shared/corpus/dockerfiles)," \
-	"$jobs cores${BENCH_CPU:+, single-threaded runs pinned to CPU $BENCH_CPU}"
+	"$jobs cores, load $load at start${BENCH_CPU:+, single-threaded runs pinned to CPU $BENCH_CPU}"
 echo
 echo "Parser and dump (single-threaded):"
 row "measure" "value" "goal" "result"

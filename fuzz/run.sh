@@ -6,7 +6,9 @@
 # For a target fuzz_NAME the corpus lives in build/fuzz/corpus/NAME/ and grows from run to
 # run. Before each run it is (re)seeded, by content hash so nothing is copied twice, from
 #   fuzz/seeds/NAME/                  hand-written tricky inputs, committed
-#   ../shared/corpus/...              the shared real-world corpus, if present (see seed_dirs)
+#   ../shared/corpus/...              the shared real-world corpus, if present (see seed_files;
+#                                     shell seeds are the corpus RUN lines, extracted by
+#                                     fuzz/extract-run.sh into build/fuzz/seeds-shell/)
 # fuzz/NAME.dict is passed with -dict when it exists. Crash, leak, timeout and OOM inputs are
 # written to build/fuzz/artifacts/NAME/; copy one to fuzz/crashes/NAME/ to keep it.
 # Prints one summary line per target and exits non-zero if any target failed.
@@ -34,6 +36,33 @@ seed_files() {
 		if [ -d "$shared/buildkit-parser" ]; then
 			find "$shared/buildkit-parser" -type f -name 'Dockerfile*'
 		fi
+		;;
+	shell)
+		# the RUN instructions of the corpus Dockerfiles, one script per file
+		if [ -d "$shared/dockerfiles" ]; then
+			find "$shared/dockerfiles" -type f ! -name '.dockerignore' ! -name '*.dockerignore' \
+				-print0 | xargs -0 -r fuzz/extract-run.sh build/fuzz/seeds-shell
+			find build/fuzz/seeds-shell -type f
+		fi
+		;;
+	dockerignore)
+		if [ -d "$shared/dockerfiles" ]; then
+			find "$shared/dockerfiles" -type f \( -name '.dockerignore' -o -name '*.dockerignore' \)
+		fi
+		;;
+	config)
+		# any YAML is a fine seed for the loader: the compose files
+		if [ -d "$shared/compose" ]; then
+			find "$shared/compose" -type f \( -name '*.yml' -o -name '*.yaml' \)
+		fi
+		;;
+	scan)
+		# the corpus Dockerfiles, and the parser's hand-written tricky inputs
+		if [ -d "$shared/dockerfiles" ]; then
+			find "$shared/dockerfiles" -type f ! -name '.dockerignore' ! -name '*.dockerignore'
+		fi
+		find fuzz/seeds/dockerfile -type f
+		find examples -type f -name 'Dockerfile*'
 		;;
 	esac
 }
