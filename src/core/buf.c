@@ -29,7 +29,7 @@ void buf_add(buf *b, const void *data, size_t n)
 	b->p[b->len] = '\0';
 }
 
-void buf_addc(buf *b, char c)
+void buf_addc_slow(buf *b, char c)
 {
 	buf_grow(b, 1);
 	b->p[b->len++] = c;

@@ -16,7 +16,17 @@ typedef struct buf {
 
 void buf_grow(buf *b, size_t extra);
 void buf_add(buf *b, const void *data, size_t n);
-void buf_addc(buf *b, char c);
+void buf_addc_slow(buf *b, char c);
+/* One byte: the common case (room left) stays inline, since tokenizers call it per byte. */
+static inline void buf_addc(buf *b, char c)
+{
+	if (b->p && b->len + 1 < b->cap) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+		return;
+	}
+	buf_addc_slow(b, c);
+}
 void buf_adds(buf *b, const char *s);
 void buf_addrune(buf *b, int32_t r); /* UTF-8 encode, invalid runes as U+FFFD (Go semantics) */
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

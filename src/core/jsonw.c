@@ -75,9 +75,20 @@ void jw_key(jsonw *w, const char *k)
 void jw_escape(buf *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	buf_grow(out, n + 2);
 	buf_addc(out, '"');
 	size_t i = 0;
 	while (i < n) {
+		/* copy the run of bytes that need no escaping in one go */
+		size_t j = i;
+		while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7F &&
+		       s[j] != '"' && s[j] != '\\')
+			j++;
+		if (j > i) {
+			buf_add(out, s + i, j - i);
+			i = j;
+			continue;
+		}
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x80) {
 			int wd;
@@ -98,13 +109,9 @@ void jw_escape(buf *out, const char *s, size_t n)
 		case '\b': buf_adds(out, "\\b"); break;
 		case '\f': buf_adds(out, "\\f"); break;
 		default:
-			if (c < 0x20 || c == 0x7F) {
-				buf_adds(out, "\\u00");
-				buf_addc(out, hex[c >> 4]);
-				buf_addc(out, hex[c & 15]);
-			} else {
-				buf_addc(out, (char)c);
-			}
+			buf_adds(out, "\\u00");
+			buf_addc(out, hex[c >> 4]);
+			buf_addc(out, hex[c & 15]);
 		}
 		i++;
 	}
@@ -129,7 +136,14 @@ void jw_str(jsonw *w, const char *s)
 void jw_int(jsonw *w, long long v)
 {
 	before_value(w);
-	buf_printf(w->out, "%lld", v);
+	char tmp[24], *p = tmp + sizeof tmp;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	buf_add(w->out, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 void jw_bool(jsonw *w, bool v)

@@ -118,12 +118,15 @@ static bool suppressed(const df_file *df, const df_build *b, const pl_finding *f
 	return false;
 }
 
-/* The text of a 1-based line, for carets (works on files that did not parse). */
-static char *source_line(const char *src, size_t len, int line)
+/* The text of a 1-based line, for carets. With the parser's line index it is found
+ * directly; a file that did not parse is searched from the start. */
+static char *source_line(const df_file *df, const char *src, size_t len, int line)
 {
 	if (line < 1)
 		return NULL;
 	size_t a = 0;
+	if (df && df->line_starts && (size_t)line <= df->nlines)
+		a = df->line_starts[line - 1], line = 1;
 	for (int l = 1; l < line; l++) {
 		const char *nl = memchr(src + a, '\n', len - a);
 		if (!nl)
@@ -231,7 +234,7 @@ int pl_scan_dockerfile(const pl_config *cfg, const char *path, const char *displ
 		*o = *f;
 		memset(f, 0, sizeof *f);
 		o->severity = pl_config_severity(cfg, o->rule);
-		o->source = source_line(in.data, in.len, o->line);
+		o->source = source_line(parsed ? &df : NULL, in.data, in.len, o->line);
 	}
 	pl_findings_free(&s.out);
 	arena_free(&s.mem);

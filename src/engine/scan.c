@@ -45,3 +45,21 @@ void pl_emit_at(pl_scan *s, int line, int col, int end_line, int end_col, const 
 	emit(s, line, col, end_line, end_col, aka, fix, fmt, ap);
 	va_end(ap);
 }
+
+void *pl_scan_memo(const pl_scan *s, const void *key)
+{
+	for (size_t i = 0; i < sizeof s->memo / sizeof s->memo[0]; i++)
+		if (s->memo[i].key == key)
+			return s->memo[i].val;
+	return NULL;
+}
+
+void pl_scan_memo_set(pl_scan *s, const void *key, void *val)
+{
+	for (size_t i = 0; i < sizeof s->memo / sizeof s->memo[0]; i++)
+		if (!s->memo[i].key || s->memo[i].key == key) {
+			s->memo[i].key = key;
+			s->memo[i].val = val;
+			return;
+		}
+}

@@ -22,6 +22,10 @@ typedef struct pl_scan {
 	struct pl_run *runs;       /* RUN scripts, parsed once (rules/util.h: pl_runs) */
 	size_t nruns;
 	bool runs_ready;
+	struct {                   /* what a rule family derives once and shares between its */
+		const void *key;   /* rules (pl_scan_memo), keyed by an address of its own */
+		void *val;
+	} memo[4];
 } pl_scan;
 
 /* Report a finding of the running rule at a word's span. aka: the peer ids this finding
@@ -31,5 +35,10 @@ void pl_emit(pl_scan *s, const df_word *where, const char *aka, const char *fix,
 /* The same with an explicit span (line 0: no position). */
 void pl_emit_at(pl_scan *s, int line, int col, int end_line, int end_col, const char *aka,
 		const char *fix, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+/* A value a rule family computed for this scan under key, or NULL; and storing one. The
+ * value lives in s->mem, so it goes with the scan. */
+void *pl_scan_memo(const pl_scan *s, const void *key);
+void pl_scan_memo_set(pl_scan *s, const void *key, void *val);
 
 #endif

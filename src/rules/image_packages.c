@@ -317,8 +317,8 @@ static bool script_assigns(const run_group *g, const char *name, size_t n)
 }
 
 /* The RUN starting at runs[i]: fills g and returns the index after it. */
-static size_t next_group(pl_scan *s, const df_build *b, const pl_run *runs, size_t n,
-			 size_t i, run_group *g)
+static size_t build_group(pl_scan *s, const df_build *b, const pl_run *runs, size_t n,
+			  size_t i, run_group *g)
 {
 	size_t j = i;
 	size_t total = 0;
@@ -345,6 +345,31 @@ static size_t next_group(pl_scan *s, const df_build *b, const pl_run *runs, size
 	}
 	collect_assigned(&s->mem, g);
 	return j;
+}
+
+/* The groups of every RUN, built once per scan and shared by the rules of this file:
+ * groups[i] is the group starting at runs[i], next[i] the index after it. */
+typedef struct group_cache {
+	run_group *groups;
+	size_t *next;
+} group_cache;
+
+static const char group_cache_key; /* its address keys the memo */
+
+static size_t next_group(pl_scan *s, const df_build *b, const pl_run *runs, size_t n,
+			 size_t i, run_group *g)
+{
+	group_cache *gc = pl_scan_memo(s, &group_cache_key);
+	if (!gc) {
+		gc = arena_alloc(&s->mem, sizeof *gc);
+		gc->groups = arena_alloc(&s->mem, (n + 1) * sizeof *gc->groups);
+		gc->next = arena_alloc(&s->mem, (n + 1) * sizeof *gc->next);
+		for (size_t k = 0; k < n;)
+			k = gc->next[k] = build_group(s, b, runs, n, k, &gc->groups[k]);
+		pl_scan_memo_set(s, &group_cache_key, gc);
+	}
+	*g = gc->groups[i];
+	return gc->next[i];
 }
 
 /* Emit at the tool and its subcommand ("apt-get install", "apt-get -y install"). */
