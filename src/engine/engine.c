@@ -233,7 +233,9 @@ int pl_scan_dockerfile(const pl_config *cfg, const char *path, const char *displ
 		pl_finding *o = pl_findings_add(out);
 		*o = *f;
 		memset(f, 0, sizeof *f);
-		o->severity = pl_config_severity(cfg, o->rule);
+		/* a configured severity wins; otherwise the rule's, or the one its check chose */
+		if (cfg->severity[pl_rule_index(o->rule)] >= 0)
+			o->severity = pl_config_severity(cfg, o->rule);
 		o->source = source_line(parsed ? &df : NULL, in.data, in.len, o->line);
 	}
 	pl_findings_free(&s.out);

@@ -2,6 +2,7 @@
 #include "engine/scan.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
+#include "model/container.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -62,4 +63,30 @@ void pl_scan_memo_set(pl_scan *s, const void *key, void *val)
 			s->memo[i].val = val;
 			return;
 		}
+}
+
+void pl_emit_origin(pl_scan *s, const pl_origin *at, int sev, const char *aka,
+		    const char *fix, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	const char *saved = s->path;
+	if (at && at->file)
+		s->path = at->file;
+	size_t before = s->out.n;
+	if (at)
+		emit(s, at->line, at->col, at->end_line, at->end_col, aka, fix, fmt, ap);
+	else
+		emit(s, 0, 0, 0, 0, aka, fix, fmt, ap);
+	s->path = saved;
+	va_end(ap);
+	pl_finding *f = &s->out.v[before];
+	if (sev >= 0)
+		f->severity = (pl_severity)sev;
+	if (at && at->via) {
+		buf m = BUF_INIT;
+		buf_printf(&m, "%s (%s)", f->message, at->via);
+		free(f->message);
+		f->message = buf_detach(&m, NULL);
+	}
 }

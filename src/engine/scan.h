@@ -36,6 +36,12 @@ void pl_emit(pl_scan *s, const df_word *where, const char *aka, const char *fix,
 void pl_emit_at(pl_scan *s, int line, int col, int end_line, int end_col, const char *aka,
 		const char *fix, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 
+struct pl_origin;
+/* Report at a model value's origin (its own file, which may be an override file), with
+ * the container's target label. sev < 0: the rule's severity; else this finding's. */
+void pl_emit_origin(pl_scan *s, const struct pl_origin *at, int sev, const char *aka,
+		    const char *fix, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 /* A value a rule family computed for this scan under key, or NULL; and storing one. The
  * value lives in s->mem, so it goes with the scan. */
 void *pl_scan_memo(const pl_scan *s, const void *key);

@@ -27,6 +27,8 @@ enum {
 struct pl_scan;      /* the per-file scan: where findings go (engine/scan.h) */
 struct df_build;     /* dockerfile/stages.h */
 struct pl_buildctx;  /* context/context.h */
+struct pl_container; /* model/container.h */
+struct pl_k8s_set;   /* k8s/k8s.h */
 
 typedef struct pl_rule {
 	const char *code;       /* "PL101" */
@@ -40,6 +42,10 @@ typedef struct pl_rule {
 	const char *fix;        /* default fix hint */
 	void (*check_dockerfile)(struct pl_scan *s, const struct df_build *b);
 	void (*check_context)(struct pl_scan *s, const struct pl_buildctx *x);
+	/* C K I L: one container as it runs, whichever input described it */
+	void (*check_container)(struct pl_scan *s, const struct pl_container *c);
+	/* K: what only the whole set of manifests shows (Services, PDBs, NetworkPolicies) */
+	void (*check_k8s_set)(struct pl_scan *s, const struct pl_k8s_set *set);
 } pl_rule;
 
 /* The table (table.c): every rule, ordered by code. */
