@@ -1,5 +1,6 @@
 /* health.c - catalog section 4 in a Dockerfile: PL401 healthcheck-missing, PL402
  * healthcheck-without-start-period, PL403 healthcheck-timing. */
+#include "model/container.h"
 #include "rules/util.h"
 
 #include <stdlib.h>
@@ -49,6 +50,10 @@ static void check_missing(pl_scan *s, const df_build *b)
 			"HEALTHCHECK NONE disables the health check of a service");
 }
 
+static void container_health_missing(pl_scan *s, const pl_container *c);
+static void container_start_period(pl_scan *s, const pl_container *c);
+static void container_timing(pl_scan *s, const pl_container *c);
+
 const pl_rule rule_PL401 = {
 	.code = "PL401", .slug = "healthcheck-missing", .severity = SEV_MEDIUM,
 	.inputs = IN_D | IN_C | IN_I | IN_L,
@@ -59,6 +64,7 @@ const pl_rule rule_PL401 = {
 	.fix = "Add HEALTHCHECK --interval=30s --timeout=3s --start-period=10s CMD "
 	       "[\"/app\", \"healthcheck\"] (exec form, no curl needed if the app can probe itself).",
 	.check_dockerfile = check_missing,
+	.check_container = container_health_missing,
 };
 
 /* Go's time.ParseDuration for the forms Docker accepts; returns -1 when invalid. */
@@ -119,6 +125,7 @@ const pl_rule rule_PL402 = {
 	       "needs a while to warm up is marked unhealthy and restarted in a loop.",
 	.fix = "Add --start-period=<typical start time> to the HEALTHCHECK.",
 	.check_dockerfile = check_start_period,
+	.check_container = container_start_period,
 };
 
 static void timing(pl_scan *s, const df_cmd *c)
@@ -155,4 +162,137 @@ const pl_rule rule_PL403 = {
 	       "blip make the health status noise instead of a signal.",
 	.fix = "Use e.g. --interval=30s --timeout=5s --retries=3.",
 	.check_dockerfile = check_timing,
+	.check_container = container_timing,
+};
+
+/* ---------------------------------------------------------------------------------------
+ * Containers as they run: the health check of a compose service, image or live container
+ * (PL401-PL403), and Kubernetes probes and restarts (PL404-PL408). */
+
+static void container_health_missing(pl_scan *s, const pl_container *c)
+{
+	if (!c->long_running || c->init || !strcmp(c->source_kind, "k8s"))
+		return; /* Kubernetes uses probes: PL404/PL405 */
+	if (!c->health.set)
+		pl_emit_origin(s, &c->at, -1, "CKV_DOCKER_2", NULL,
+			       "%s has no health check%s: a hung process looks healthy", c->target,
+			       c->dockerfile ? " (and its Dockerfile has no HEALTHCHECK)" : "");
+	else if (c->health.disabled)
+		pl_emit_origin(s, &c->health.at, -1, NULL, NULL,
+			       "%s disables its health check", c->target);
+}
+
+static void container_start_period(pl_scan *s, const pl_container *c)
+{
+	if (strcmp(c->source_kind, "k8s") && c->health.set && !c->health.disabled &&
+	    !c->health.start_period.set)
+		pl_emit_origin(s, &c->health.at, -1, NULL, NULL,
+			       "%s's health check has no start_period: a slow start counts as "
+			       "failures", c->target);
+}
+
+static void container_timing(pl_scan *s, const pl_container *c)
+{
+	const pl_probe *p = &c->health;
+	if (!strcmp(c->source_kind, "k8s") || !p->set || p->disabled)
+		return;
+	double interval = p->interval.set ? p->interval.v : 30;
+	double timeout = p->timeout.set ? p->timeout.v : 30;
+	if (p->interval.set && (interval < 1 || interval > 300))
+		pl_emit_origin(s, &p->interval.at, -1, NULL, NULL,
+			       "%s: health check interval %s is %s (1 s to 5 min)", c->target,
+			       p->interval.text ? p->interval.text : "", interval < 1 ? "too short" : "too long");
+	if ((p->interval.set || p->timeout.set) && interval > 0 && timeout >= interval)
+		pl_emit_origin(s, p->timeout.set ? &p->timeout.at : &p->interval.at, -1, NULL, NULL,
+			       "%s: health check timeout (%gs) is not shorter than its interval (%gs)",
+			       c->target, timeout, interval);
+	if (p->retries.set && p->retries.v == 0)
+		pl_emit_origin(s, &p->retries.at, -1, NULL, NULL,
+			       "%s: health check retries 0 marks it unhealthy at the first failure",
+			       c->target);
+}
+
+static void probe_liveness(pl_scan *s, const pl_container *c)
+{
+	if (!strcmp(c->source_kind, "k8s") && c->long_running && !c->init && !c->liveness.set)
+		pl_emit_origin(s, &c->at, -1, "KSV-0110 CKV_K8S_8 no-liveness-probe", NULL,
+			       "%s has no liveness probe: a deadlocked process is never restarted",
+			       c->target);
+}
+
+const pl_rule rule_PL404 = {
+	.code = "PL404", .slug = "liveness-probe-missing", .severity = SEV_MEDIUM, .inputs = IN_K,
+	.aka = "KSV-0110 CKV_K8S_8 no-liveness-probe",
+	.summary = "A long-running container has no liveness probe.",
+	.why = "Kubernetes restarts a container whose liveness probe fails; without one a hung "
+	       "process stays in service forever.",
+	.fix = "Add livenessProbe (an HTTP /healthz or exec check that tests the process itself, "
+	       "not its dependencies).",
+	.check_container = probe_liveness,
+};
+
+static void probes_identical(pl_scan *s, const pl_container *c)
+{
+	const pl_probe *l = &c->liveness, *r = &c->readiness;
+	if (l->set && r->set && l->kind && r->kind && l->what && r->what &&
+	    !strcmp(l->kind, r->kind) && !strcmp(l->what, r->what))
+		pl_emit_origin(s, &l->at, -1, "kube-score-probes-identical", NULL,
+			       "%s uses the same check for liveness and readiness: a slow dependency "
+			       "then restarts the pod instead of taking it out of rotation", c->target);
+}
+
+const pl_rule rule_PL406 = {
+	.code = "PL406", .slug = "probes-identical", .severity = SEV_LOW, .inputs = IN_K,
+	.aka = "kube-score-probes-identical",
+	.summary = "The liveness and readiness probes are the same.",
+	.why = "Readiness should fail when the pod cannot serve (e.g. its database is down); "
+	       "liveness only when the process is broken. The same check conflates the two.",
+	.fix = "Point liveness at a cheap in-process check and readiness at the full one.",
+	.check_container = probes_identical,
+};
+
+static void slow_start(pl_scan *s, const pl_container *c)
+{
+	const pl_probe *l = &c->liveness;
+	if (!strcmp(c->source_kind, "k8s") && l->set && !c->startup.set &&
+	    (!l->initial_delay.set || l->initial_delay.v == 0))
+		pl_emit_origin(s, &l->at, -1, NULL, NULL,
+			       "%s has a liveness probe from the first second, with no startupProbe "
+			       "or initialDelaySeconds: a slow start gets it killed in a loop",
+			       c->target);
+}
+
+const pl_rule rule_PL407 = {
+	.code = "PL407", .slug = "slow-start-unprotected", .severity = SEV_LOW, .inputs = IN_K,
+	.aka = "",
+	.summary = "A liveness probe with no startupProbe and initialDelaySeconds 0.",
+	.why = "An application that needs longer to start than the liveness budget is restarted "
+	       "before it ever serves, a crash loop that looks like a bug in the app.",
+	.fix = "Add a startupProbe (or initialDelaySeconds) that covers the worst start time.",
+	.check_container = slow_start,
+};
+
+static void restart_policy(pl_scan *s, const pl_container *c)
+{
+	if (!strcmp(c->source_kind, "k8s") || !c->long_running || c->init)
+		return;
+	if (!c->restart.v)
+		pl_emit_origin(s, &c->at, -1, "docker-bench-5.15", NULL,
+			       "%s has no restart policy: after a crash or a reboot it stays down",
+			       c->target);
+	else if (!strcmp(c->restart.v, "no") || !strcmp(c->restart.v, "none"))
+		pl_emit_origin(s, &c->restart.at, -1, "docker-bench-5.15", NULL,
+			       "%s has restart: %s: after a crash or a reboot it stays down",
+			       c->target, c->restart.v);
+}
+
+const pl_rule rule_PL408 = {
+	.code = "PL408", .slug = "restart-policy-missing", .severity = SEV_LOW,
+	.inputs = IN_C | IN_L,
+	.aka = "docker-bench-5.15",
+	.summary = "No restart policy (or 'no') for a long-running service.",
+	.why = "Processes crash and hosts reboot; without a policy the service stays down until "
+	       "someone notices.",
+	.fix = "restart: unless-stopped (or on-failure with a retry limit).",
+	.check_container = restart_policy,
 };

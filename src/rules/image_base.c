@@ -1,6 +1,7 @@
 /* image_base.c - catalog section 1, the rules about base images and what FROM/ADD fetch:
  * PL101 image-tag-latest, PL102 image-not-pinned-by-digest, PL103 base-image-not-minimal,
  * PL104 untrusted-registry, PL107 add-instead-of-copy, PL108 add-url-without-checksum. */
+#include "model/container.h"
 #include "model/imageref.h"
 #include "rules/util.h"
 
@@ -40,6 +41,11 @@ static void check_tag_latest(pl_scan *s, const df_build *b)
 	}
 }
 
+static void container_tag(pl_scan *s, const pl_container *c);
+static void container_digest(pl_scan *s, const pl_container *c);
+static void container_registry(pl_scan *s, const pl_container *c);
+static bool trusted(const pl_config *c, const char *registry);
+
 const pl_rule rule_PL101 = {
 	.code = "PL101", .slug = "image-tag-latest", .severity = SEV_HIGH,
 	.inputs = IN_D | IN_C | IN_K | IN_L,
@@ -49,6 +55,7 @@ const pl_rule rule_PL101 = {
 	       "tomorrow, rollbacks do not roll back, and nobody can tell which version is live.",
 	.fix = "Name a release tag (node:20.11-bookworm-slim), or better a digest.",
 	.check_dockerfile = check_tag_latest,
+	.check_container = container_tag,
 };
 
 static void check_digest(pl_scan *s, const df_build *b)
@@ -74,6 +81,7 @@ const pl_rule rule_PL102 = {
 	.fix = "Append the digest: FROM node:20.11-bookworm-slim@sha256:<digest> (docker buildx "
 	       "imagetools inspect prints it); let Renovate or Dependabot keep it current.",
 	.check_dockerfile = check_digest,
+	.check_container = container_digest,
 };
 
 /* General-purpose images: full distributions, and language images built on them. */
@@ -187,6 +195,7 @@ const pl_rule rule_PL104 = {
 	.fix = "Mirror the image into a trusted registry, or add the registry to "
 	       "trusted-registries in .plimsoll.yml.",
 	.check_dockerfile = check_registry,
+	.check_container = container_registry,
 };
 
 static bool is_url(const char *s)
@@ -270,3 +279,46 @@ const pl_rule rule_PL108 = {
 	       "verify with sha256sum -c.",
 	.check_dockerfile = check_add_url,
 };
+
+/* The image of a container as it runs (compose, Kubernetes, live). A compose service that
+ * builds its image names the result with `image:`: that is a tag it creates, not a pull. */
+static bool container_image(const pl_container *c, pl_imageref *ref)
+{
+	if (!c->image.v || c->build_context || !pl_imageref_parse(c->image.v, ref) ||
+	    ref->has_variable)
+		return false;
+	return true;
+}
+
+static void container_tag(pl_scan *s, const pl_container *c)
+{
+	pl_imageref ref;
+	if (!container_image(c, &ref) || ref.digest[0])
+		return;
+	if (!ref.tag[0])
+		pl_emit_origin(s, &c->image.at, -1, "KSV-0013 CKV_K8S_14 latest-tag", NULL,
+			       "%s uses image %s with no tag, which means ':latest'", c->target,
+			       c->image.v);
+	else if (!strcmp(ref.tag, "latest"))
+		pl_emit_origin(s, &c->image.at, -1, "KSV-0013 CKV_K8S_14 latest-tag", NULL,
+			       "%s uses image %s: 'latest' is whatever was pushed last", c->target,
+			       c->image.v);
+}
+
+static void container_digest(pl_scan *s, const pl_container *c)
+{
+	pl_imageref ref;
+	if (container_image(c, &ref) && !ref.digest[0])
+		pl_emit_origin(s, &c->image.at, -1, "CKV_K8S_43", NULL,
+			       "%s uses image %s, not pinned by digest", c->target, c->image.v);
+}
+
+static void container_registry(pl_scan *s, const pl_container *c)
+{
+	pl_imageref ref;
+	if (!s->cfg->ntrusted || !container_image(c, &ref) || trusted(s->cfg, ref.registry))
+		return;
+	pl_emit_origin(s, &c->image.at, -1, "DL3026", NULL,
+		       "%s pulls %s from %s, which is not a trusted registry", c->target, c->image.v,
+		       ref.registry);
+}

@@ -1,5 +1,6 @@
 /* secrets.c - catalog section 6 in a Dockerfile: PL601 secret-in-environment and PL602
  * secret-in-build-arg. Values are never printed in full. */
+#include "model/container.h"
 #include "model/secrets.h"
 #include "rules/util.h"
 
@@ -34,6 +35,8 @@ static void check_env(pl_scan *s, const df_build *b)
 	}
 }
 
+static void container_env(pl_scan *s, const pl_container *c);
+
 const pl_rule rule_PL601 = {
 	.code = "PL601", .slug = "secret-in-environment", .severity = SEV_CRITICAL,
 	.inputs = IN_D | IN_C | IN_K | IN_I | IN_L,
@@ -45,6 +48,7 @@ const pl_rule rule_PL601 = {
 	.fix = "Inject secrets at run time (Docker or Kubernetes secrets, a vault), or at build "
 	       "time with RUN --mount=type=secret.",
 	.check_dockerfile = check_env,
+	.check_container = container_env,
 };
 
 static void check_arg(pl_scan *s, const df_cmd *c)
@@ -84,3 +88,24 @@ const pl_rule rule_PL602 = {
 	.fix = "Pass secrets with RUN --mount=type=secret,id=<name> and docker build --secret.",
 	.check_dockerfile = check_args,
 };
+
+/* The same practice for a container's environment (compose, Kubernetes, image, live). */
+static void container_env(pl_scan *s, const pl_container *c)
+{
+	for (size_t i = 0; i < c->nenv; i++) {
+		const pl_env *e = &c->env[i];
+		if (e->kind != ENV_LITERAL || !e->value)
+			continue;
+		size_t vl = strlen(e->value);
+		const char *kind = pl_secret_pattern(e->value, vl);
+		char masked[64];
+		pl_secret_mask(e->value, vl, masked, sizeof masked);
+		if (kind)
+			pl_emit_origin(s, &e->at, -1, "CKV_K8S_35 KSV-0109", NULL,
+				       "%s: %s holds a literal %s (%s)", c->target, e->name, kind, masked);
+		else if (pl_secret_name(e->name) && !pl_secret_value_trivial(e->value, vl))
+			pl_emit_origin(s, &e->at, -1, "CKV_K8S_35 KSV-0109 env-var-secret", NULL,
+				       "%s: %s is set to a literal secret (%s)", c->target, e->name,
+				       masked);
+	}
+}
