@@ -56,6 +56,14 @@ seed_files() {
 			find "$shared/compose" -type f \( -name '*.yml' -o -name '*.yaml' \)
 		fi
 		;;
+	yaml)
+		# real compose files and Kubernetes manifests
+		for d in "$shared/compose" "$shared/k8s"; do
+			if [ -d "$d" ]; then
+				find "$d" -type f \( -name '*.yml' -o -name '*.yaml' \)
+			fi
+		done
+		;;
 	scan)
 		# the corpus Dockerfiles, and the parser's hand-written tricky inputs
 		if [ -d "$shared/dockerfiles" ]; then

@@ -4,6 +4,7 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "core/xalloc.h"
+#include "engine/runtime.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -56,6 +57,35 @@ bool pl_is_dockerfile_name(const char *b)
 	       ends_with(b, ".containerfile");
 }
 
+static bool is_yaml_name(const char *b)
+{
+	return ends_with(b, ".yaml") || ends_with(b, ".yml");
+}
+
+bool pl_is_compose_override_name(const char *b)
+{
+	return is_yaml_name(b) && (!strncmp(b, "compose.override.", 17) ||
+				   !strncmp(b, "docker-compose.override.", 24));
+}
+
+bool pl_is_compose_name(const char *b)
+{
+	return is_yaml_name(b) && (!strncmp(b, "compose.", 8) || !strncmp(b, "docker-compose.", 15) ||
+				   !strncmp(b, "docker-compose-", 15));
+}
+
+/* Sniff a YAML file: a manifest has a top-level apiVersion and kind. */
+static bool manifest_file(const char *path)
+{
+	pl_input in;
+	char err[128];
+	if (pl_read_file(path, 16u << 20, &in, err, sizeof err) < 0)
+		return false;
+	bool m = pl_looks_like_manifest(in.data, in.len);
+	pl_input_free(&in);
+	return m;
+}
+
 /* A .gitignore's patterns, relative to the directory that holds it. */
 typedef struct gitignore {
 	char *base;      /* directory, relative to the scan root ("" for the root) */
@@ -65,7 +95,7 @@ typedef struct gitignore {
 } gitignore;
 
 typedef struct walk {
-	pl_paths *out;
+	pl_found *out;
 	gitignore *gi;
 	size_t ngi, capgi;
 	size_t entries;
@@ -194,7 +224,13 @@ static void walk_dir(walk *w, const char *abs, const char *rel, int depth)
 				if (is_dir && !skip_dir(name))
 					walk_dir(w, a.p, r.p, depth + 1);
 				else if (S_ISREG(st.st_mode) && pl_is_dockerfile_name(name))
-					pl_paths_add(w->out, a.p);
+					pl_paths_add(&w->out->dockerfiles, a.p);
+				else if (S_ISREG(st.st_mode) && pl_is_compose_name(name))
+					pl_paths_add(&w->out->compose, a.p);
+				else if (S_ISREG(st.st_mode) && is_yaml_name(name) &&
+					 strcmp(name, ".plimsoll.yml") && strcmp(name, ".plimsoll.yaml") &&
+					 manifest_file(a.p))
+					pl_paths_add(&w->out->manifests, a.p);
 			}
 		}
 		buf_free(&a);
@@ -211,7 +247,14 @@ static void walk_dir(walk *w, const char *abs, const char *rel, int depth)
 	w->ngi = gi_before;
 }
 
-int pl_discover(const char *dir, pl_paths *out, char *err, size_t errlen)
+void pl_found_free(pl_found *f)
+{
+	pl_paths_free(&f->dockerfiles);
+	pl_paths_free(&f->compose);
+	pl_paths_free(&f->manifests);
+}
+
+int pl_discover(const char *dir, pl_found *out, char *err, size_t errlen)
 {
 	DIR *d = opendir(dir);
 	if (!d) {

@@ -9,7 +9,9 @@
 #include "core/buf.h"
 #include "core/xalloc.h"
 #include "engine/config.h"
+#include "compose/compose.h"
 #include "engine/engine.h"
+#include "engine/runtime.h"
 #include "report/report.h"
 
 #include <errno.h>
@@ -43,11 +45,22 @@ static void usage(FILE *to)
 		"  --quiet           no summary line and no progress\n");
 }
 
+/* A unit of work: one Dockerfile, one compose project, or all manifests together (so
+ * that selectors match across files). */
+typedef enum { U_DOCKERFILE, U_COMPOSE, U_MANIFESTS } unit_kind;
+
+typedef struct unit {
+	unit_kind kind;
+	pl_paths paths;
+} unit;
+
 typedef struct job {
 	const pl_config *cfg;
-	char **paths;
+	unit *units;
 	size_t n;
 	bool context;
+	const pl_input *stdin_data;     /* "-" already read, or NULL */
+	const char *const *environ;
 	pl_findings *results;
 	char **errors;
 	atomic_size_t next;
@@ -62,10 +75,69 @@ static void *worker(void *arg)
 		if (i >= j->n)
 			return NULL;
 		char err[512];
-		if (pl_scan_dockerfile(j->cfg, j->paths[i], j->paths[i], j->context, &j->results[i],
-				       err, sizeof err) < 0)
+		const unit *u = &j->units[i];
+		int rc = 0;
+		if (u->kind == U_DOCKERFILE && !strcmp(u->paths.v[0], "-") && j->stdin_data)
+			pl_scan_dockerfile_data(j->cfg, j->stdin_data, "-", &j->results[i]);
+		else if (u->kind == U_DOCKERFILE)
+			rc = pl_scan_dockerfile(j->cfg, u->paths.v[0], u->paths.v[0], j->context,
+						&j->results[i], err, sizeof err);
+		else if (u->kind == U_COMPOSE)
+			rc = pl_scan_compose(j->cfg, (const char *const *)u->paths.v, u->paths.n,
+					     j->environ, &j->results[i], err, sizeof err);
+		else
+			rc = pl_scan_manifests(j->cfg, (const char *const *)u->paths.v, u->paths.n,
+					       j->stdin_data, &j->results[i], err, sizeof err);
+		if (rc < 0)
 			j->errors[i] = xstrdup(err);
 		atomic_fetch_add(&j->done, 1);
+	}
+}
+
+static unit *add_unit(unit **v, size_t *n, unit_kind kind)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	unit *u = &(*v)[(*n)++];
+	memset(u, 0, sizeof *u);
+	u->kind = kind;
+	return u;
+}
+
+static bool same_dir(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	size_t la = sa ? (size_t)(sa - a) : 0, lb = sb ? (size_t)(sb - b) : 0;
+	return la == lb && !strncmp(a, b, la);
+}
+
+/* Compose files found in directories: per directory, the main file with its override as
+ * Compose loads them without -f, and each other compose file on its own. */
+static void compose_units(const pl_paths *compose, unit **units, size_t *n)
+{
+	for (size_t i = 0; i < compose->n; i++) {
+		const char *f = compose->v[i];
+		const char *base = strrchr(f, '/') ? strrchr(f, '/') + 1 : f;
+		if (pl_is_compose_override_name(base))
+			continue; /* loaded with its main file */
+		unit *u = add_unit(units, n, U_COMPOSE);
+		pl_paths_add(&u->paths, f);
+		char *dir = xstrndup(f, strrchr(f, '/') ? (size_t)(strrchr(f, '/') - f) : 1);
+		if (!strrchr(f, '/'))
+			strcpy(dir, ".");
+		char *found[2] = {NULL, NULL};
+		size_t nf = pl_compose_find(dir, found);
+		/* the main file of the directory takes the override, like `docker compose` */
+		if (nf == 2 && !strcmp(strrchr(found[0], '/') ? strrchr(found[0], '/') + 1 : found[0], base))
+			for (size_t k = 0; k < compose->n; k++) {
+				const char *o = compose->v[k];
+				const char *ob = strrchr(o, '/') ? strrchr(o, '/') + 1 : o;
+				if (same_dir(o, f) && pl_is_compose_override_name(ob) &&
+				    !strcmp(ob, strrchr(found[1], '/') ? strrchr(found[1], '/') + 1 : found[1]))
+					pl_paths_add(&u->paths, o);
+			}
+		free(found[0]);
+		free(found[1]);
+		free(dir);
 	}
 }
 
@@ -161,21 +233,21 @@ int cmd_scan(int argc, char **argv)
 
 	/* configuration: --config, else the nearest .plimsoll.yml above the first input */
 	char err[1024];
-	char *found = NULL;
+	char *cfg_file = NULL;
 	if (!config) {
 		char *dup = xstrdup(inputs.v[0]);
 		struct stat st;
 		const char *start = !strcmp(dup, "-") ? "." :
 				    (stat(dup, &st) == 0 && S_ISDIR(st.st_mode)) ? dup : dirname(dup);
-		found = pl_config_find(start);
+		cfg_file = pl_config_find(start);
 		free(dup);
 	}
-	if ((config || found) && pl_config_load(&cfg, config ? config : found, err, sizeof err) < 0) {
+	if ((config || cfg_file) && pl_config_load(&cfg, config ? config : cfg_file, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
-		free(found);
+		free(cfg_file);
 		goto out;
 	}
-	free(found);
+	free(cfg_file);
 	for (size_t i = 0; i < nen; i++)
 		if (set_rule(&cfg, enables[i], enable_on[i]) < 0)
 			goto out;
@@ -209,27 +281,64 @@ int cmd_scan(int argc, char **argv)
 		cfg.fail_on = level;
 	}
 
-	/* inputs */
+	/* inputs: Dockerfiles one by one, compose projects, and all manifests as one set */
+	pl_found found = {0};
+	pl_input stdin_data = {0};
+	bool have_stdin = false;
 	for (size_t i = 0; i < inputs.n; i++) {
+		const char *in = inputs.v[i];
 		struct stat st;
-		if (strcmp(inputs.v[i], "-") && stat(inputs.v[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (pl_discover(inputs.v[i], &files, err, sizeof err) < 0) {
-				fprintf(stderr, "%s: error: %s\n", inputs.v[i], err);
+		const char *base = strrchr(in, '/') ? strrchr(in, '/') + 1 : in;
+		if (!strcmp(in, "-")) {
+			if (!have_stdin && pl_read_file("-", 16u << 20, &stdin_data, err, sizeof err) < 0) {
+				fprintf(stderr, "-: error: %s\n", err);
 				goto out;
 			}
+			have_stdin = true;
+			pl_paths_add(pl_looks_like_manifest(stdin_data.data, stdin_data.len)
+					     ? &found.manifests : &found.dockerfiles, "-");
+		} else if (stat(in, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (pl_discover(in, &found, err, sizeof err) < 0) {
+				fprintf(stderr, "%s: error: %s\n", in, err);
+				goto out;
+			}
+		} else if (pl_is_compose_name(base)) {
+			pl_paths_add(&found.compose, in);
+		} else if (!pl_is_dockerfile_name(base) && (strstr(base, ".yaml") || strstr(base, ".yml"))) {
+			pl_paths_add(&found.manifests, in);
 		} else {
-			pl_paths_add(&files, inputs.v[i]);
+			pl_paths_add(&found.dockerfiles, in);
 		}
 	}
+	unit *units = NULL;
+	size_t nunits = 0;
+	for (size_t i = 0; i < found.dockerfiles.n; i++)
+		pl_paths_add(&add_unit(&units, &nunits, U_DOCKERFILE)->paths, found.dockerfiles.v[i]);
+	compose_units(&found.compose, &units, &nunits);
+	if (found.manifests.n) {
+		unit *u = add_unit(&units, &nunits, U_MANIFESTS);
+		for (size_t i = 0; i < found.manifests.n; i++)
+			pl_paths_add(&u->paths, found.manifests.v[i]);
+	}
+	for (size_t i = 0; i < found.dockerfiles.n; i++)
+		pl_paths_add(&files, found.dockerfiles.v[i]);
+	for (size_t i = 0; i < found.compose.n; i++)
+		pl_paths_add(&files, found.compose.v[i]);
+	for (size_t i = 0; i < found.manifests.n; i++)
+		pl_paths_add(&files, found.manifests.v[i]);
+	pl_found_free(&found);
 
+	extern char **environ;
 	j.cfg = &cfg;
-	j.paths = files.v;
-	j.n = files.n;
+	j.units = units;
+	j.n = nunits;
 	j.context = context;
-	j.results = xcalloc(files.n + 1, sizeof *j.results);
-	j.errors = xcalloc(files.n + 1, sizeof *j.errors);
-	size_t nthreads = (size_t)jobs < files.n ? (size_t)jobs : files.n;
-	bool progress = !quiet && isatty(STDERR_FILENO) && files.n >= 50;
+	j.stdin_data = have_stdin ? &stdin_data : NULL;
+	j.environ = (const char *const *)environ;
+	j.results = xcalloc(nunits + 1, sizeof *j.results);
+	j.errors = xcalloc(nunits + 1, sizeof *j.errors);
+	size_t nthreads = (size_t)jobs < nunits ? (size_t)jobs : nunits;
+	bool progress = !quiet && isatty(STDERR_FILENO) && nunits >= 50;
 	pthread_t *th = xcalloc(nthreads + 1, sizeof *th);
 	size_t started = 0;
 	for (size_t i = 0; i + 1 < nthreads; i++)
@@ -250,19 +359,21 @@ int cmd_scan(int argc, char **argv)
 		fprintf(stderr, "\r%40s\r", "");
 
 	bool io_error = false;
-	for (size_t i = 0; i < files.n; i++) {
+	for (size_t i = 0; i < nunits; i++) {
 		if (j.errors[i]) {
-			fprintf(stderr, "%s: error: %s\n", files.v[i], j.errors[i]);
+			fprintf(stderr, "%s: error: %s\n", units[i].paths.v[0], j.errors[i]);
 			io_error = true;
 		}
 		pl_findings_sort(&j.results[i]);
-		for (size_t k = 0; k < j.results[i].n; k++) {
+		for (size_t k = 0; k < j.results[i].n; k++)
 			*pl_findings_add(&all) = j.results[i].v[k];
-		}
 		free(j.results[i].v);
 		j.results[i].v = NULL;
 		j.results[i].n = 0;
+		pl_paths_free(&units[i].paths);
 	}
+	free(units);
+	pl_input_free(&stdin_data);
 
 	pl_report_opts ro = {.color = !no_color && !output && isatty(STDOUT_FILENO) &&
 				      !getenv("NO_COLOR"),
@@ -290,7 +401,7 @@ int cmd_scan(int argc, char **argv)
 	if (io_error)
 		rc = 2;
 out:
-	for (size_t i = 0; j.errors && i < files.n; i++)
+	for (size_t i = 0; j.errors && i < j.n; i++)
 		free(j.errors[i]);
 	free(j.errors);
 	free(j.results);

@@ -176,12 +176,31 @@ static void run_rules(pl_scan *s, const df_build *b, const pl_buildctx *x)
 	}
 }
 
+static void scan_data(const pl_config *cfg, const char *path, const char *display,
+		      bool with_context, pl_input *inp, pl_findings *out);
+
 int pl_scan_dockerfile(const pl_config *cfg, const char *path, const char *display,
 		       bool with_context, pl_findings *out, char *err, size_t errlen)
 {
 	pl_input in;
 	if (pl_read_file(path, DF_MAX_FILE, &in, err, errlen) < 0)
 		return -1;
+	scan_data(cfg, path, display, with_context, &in, out);
+	pl_input_free(&in);
+	return 0;
+}
+
+void pl_scan_dockerfile_data(const pl_config *cfg, const pl_input *data, const char *display,
+			     pl_findings *out)
+{
+	pl_input in = *data;
+	scan_data(cfg, "-", display, false, &in, out);
+}
+
+static void scan_data(const pl_config *cfg, const char *path, const char *display,
+		      bool with_context, pl_input *inp, pl_findings *out)
+{
+	pl_input in = *inp;
 	pl_scan s;
 	memset(&s, 0, sizeof s);
 	arena_init(&s.mem);
@@ -241,6 +260,4 @@ int pl_scan_dockerfile(const pl_config *cfg, const char *path, const char *displ
 	pl_findings_free(&s.out);
 	arena_free(&s.mem);
 	df_free(&df);
-	pl_input_free(&in);
-	return 0;
 }

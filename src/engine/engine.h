@@ -3,6 +3,7 @@
 #define PL_ENGINE_H
 
 #include "engine/config.h"
+#include "core/file.h"
 #include "engine/finding.h"
 
 /* Read, parse and check path; findings (already suppressed, overridden and with source
@@ -11,5 +12,9 @@
  * finding, not an error. */
 int pl_scan_dockerfile(const pl_config *cfg, const char *path, const char *display,
 		       bool with_context, pl_findings *out, char *err, size_t errlen);
+
+/* The same for a Dockerfile already in memory (standard input): no build context. */
+void pl_scan_dockerfile_data(const pl_config *cfg, const pl_input *data, const char *display,
+			     pl_findings *out);
 
 #endif

@@ -85,6 +85,8 @@ typedef struct pl_probe {
 	const char *what;      /* normalised command or endpoint: two probes are the same
 				  when kind and what are equal (PL406) */
 	pl_num interval, timeout, start_period, retries, initial_delay;
+	bool from_image;       /* the image's own HEALTHCHECK (a linked Dockerfile, an image
+				  config): its timing is judged where it is written */
 	pl_origin at;
 } pl_probe;
 

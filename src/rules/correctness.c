@@ -405,3 +405,15 @@ const pl_rule rule_PL912 = {
 	.fix = "Write every keyword in upper case (FROM, RUN, AS).",
 	.check_dockerfile = check_casing,
 };
+
+const pl_rule rule_PL938 = {
+	.code = "PL938", .slug = "invalid-configuration", .severity = SEV_HIGH,
+	.inputs = IN_C | IN_K,
+	.aka = "",
+	.summary = "A compose file or Kubernetes manifest that Docker Compose or the API server "
+		   "would refuse (YAML errors, unknown keys, wrong types, a required variable that "
+		   "is not set).",
+	.why = "A deployment that fails at apply time is an outage waiting for the next deploy; "
+	       "and what Plimsoll cannot read, it cannot check.",
+	.fix = "Fix the value at the position shown.",
+};

@@ -1,5 +1,6 @@
 /* health.c - catalog section 4 in a Dockerfile: PL401 healthcheck-missing, PL402
  * healthcheck-without-start-period, PL403 healthcheck-timing. */
+#include "k8s/k8s.h"
 #include "model/container.h"
 #include "rules/util.h"
 
@@ -185,7 +186,7 @@ static void container_health_missing(pl_scan *s, const pl_container *c)
 static void container_start_period(pl_scan *s, const pl_container *c)
 {
 	if (strcmp(c->source_kind, "k8s") && c->health.set && !c->health.disabled &&
-	    !c->health.start_period.set)
+	    !c->health.from_image && !c->health.start_period.set)
 		pl_emit_origin(s, &c->health.at, -1, NULL, NULL,
 			       "%s's health check has no start_period: a slow start counts as "
 			       "failures", c->target);
@@ -194,7 +195,7 @@ static void container_start_period(pl_scan *s, const pl_container *c)
 static void container_timing(pl_scan *s, const pl_container *c)
 {
 	const pl_probe *p = &c->health;
-	if (!strcmp(c->source_kind, "k8s") || !p->set || p->disabled)
+	if (!strcmp(c->source_kind, "k8s") || !p->set || p->disabled || p->from_image)
 		return;
 	double interval = p->interval.set ? p->interval.v : 30;
 	double timeout = p->timeout.set ? p->timeout.v : 30;
@@ -295,4 +296,73 @@ const pl_rule rule_PL408 = {
 	       "someone notices.",
 	.fix = "restart: unless-stopped (or on-failure with a retry limit).",
 	.check_container = restart_policy,
+};
+
+static bool backed_by_service(const pl_k8s_set *set, const pl_container *c)
+{
+	for (size_t i = 0; i < set->nobjects; i++)
+		if (set->objects[i].kind == K8S_SERVICE && pl_k8s_selects(&set->objects[i], c))
+			return true;
+	return false;
+}
+
+static void set_readiness(pl_scan *s, const pl_k8s_set *set)
+{
+	for (size_t i = 0; i < set->ncontainers; i++) {
+		const pl_container *c = &set->containers[i];
+		if (c->init || !c->long_running || c->readiness.set || !backed_by_service(set, c))
+			continue;
+		s->target = c->target;
+		pl_emit_origin(s, &c->at, -1, "KSV-0111 no-readiness-probe CKV_K8S_9", NULL,
+			       "%s backs a Service but has no readiness probe: it receives traffic "
+			       "before it can serve", c->target);
+		s->target = NULL;
+	}
+}
+
+const pl_rule rule_PL405 = {
+	.code = "PL405", .slug = "readiness-probe-missing", .severity = SEV_MEDIUM, .inputs = IN_K,
+	.aka = "KSV-0111 no-readiness-probe CKV_K8S_9",
+	.summary = "A container of a Service-backed workload has no readiness probe.",
+	.why = "Without a readiness probe a pod gets traffic the moment it starts and keeps "
+	       "getting it while it cannot serve: every deploy and every hiccup drops requests.",
+	.fix = "Add readinessProbe that checks the pod can serve (its dependencies included).",
+	.check_k8s_set = set_readiness,
+};
+
+static void set_replicas(pl_scan *s, const pl_k8s_set *set)
+{
+	for (size_t w = 0; w < set->nworkloads; w++) {
+		const pl_k8s_workload *wl = &set->workloads[w];
+		if ((strcmp(wl->kind, "Deployment") && strcmp(wl->kind, "StatefulSet")) || !wl->n)
+			continue;
+		const pl_container *c = &set->containers[wl->first];
+		double replicas = c->replicas.set ? c->replicas.v : 1;
+		if (replicas < 2) {
+			pl_emit_origin(s, c->replicas.set ? &c->replicas.at : &wl->at, -1,
+				       "kube-score-deployment-replicas", NULL,
+				       "%s/%s runs %g replica: a node drain or a crash takes it down",
+				       wl->kind, wl->name, replicas);
+			continue;
+		}
+		bool pdb = false;
+		for (size_t i = 0; i < set->nobjects && !pdb; i++)
+			pdb = set->objects[i].kind == K8S_PDB && pl_k8s_selects(&set->objects[i], c);
+		if (!pdb)
+			pl_emit_origin(s, &wl->at, -1, "kube-score-pod-disruption-budget "
+				       "no-pod-disruption-budget", NULL,
+				       "%s/%s has no PodDisruptionBudget in the input: a node drain may "
+				       "evict all its replicas at once", wl->kind, wl->name);
+	}
+}
+
+const pl_rule rule_PL409 = {
+	.code = "PL409", .slug = "single-replica", .severity = SEV_INFO, .inputs = IN_K,
+	.aka = "kube-score-deployment-replicas kube-score-pod-disruption-budget",
+	.summary = "A Deployment or StatefulSet with fewer than 2 replicas, or without a "
+		   "PodDisruptionBudget in the same input set.",
+	.why = "One replica means downtime on every node maintenance; without a PDB a drain can "
+	       "evict every replica at once.",
+	.fix = "replicas: 2 or more, and a PodDisruptionBudget with minAvailable: 1.",
+	.check_k8s_set = set_replicas,
 };

@@ -1,5 +1,6 @@
 /* runtime_security.c - catalog section 2 as a Dockerfile shows it: PL201 root-user and
  * PL216 low-uid. The final stage is what ships; builder stages may run as root. */
+#include "k8s/k8s.h"
 #include "model/container.h"
 #include "rules/util.h"
 
@@ -507,3 +508,32 @@ static void container_low_uid(pl_scan *s, const pl_container *c)
 			       "%s runs as uid %ld, below %d: it may be a real user on the host",
 			       c->target, uid, s->cfg->low_uid_below);
 }
+
+/* PL215: a NetworkPolicy in the input set must select the workload's pods. */
+static void set_network(pl_scan *s, const pl_k8s_set *set)
+{
+	for (size_t w = 0; w < set->nworkloads; w++) {
+		const pl_k8s_workload *wl = &set->workloads[w];
+		if (!wl->n)
+			continue;
+		const pl_container *c = &set->containers[wl->first];
+		bool covered = false;
+		for (size_t i = 0; i < set->nobjects && !covered; i++)
+			covered = set->objects[i].kind == K8S_NETWORK_POLICY &&
+				  pl_k8s_selects(&set->objects[i], c);
+		if (!covered)
+			pl_emit_origin(s, &wl->at, -1, "KSV-0038 non-isolated-pod", NULL,
+				       "%s/%s: no NetworkPolicy in the input selects its pods, so any pod "
+				       "in the cluster can reach them", wl->kind, wl->name);
+	}
+}
+
+const pl_rule rule_PL215 = {
+	.code = "PL215", .slug = "network-not-isolated", .severity = SEV_INFO, .inputs = IN_K,
+	.aka = "KSV-0038 non-isolated-pod",
+	.summary = "No NetworkPolicy in the input set selects the workload's pods.",
+	.why = "Without a policy every pod accepts traffic from every other pod: one compromised "
+	       "workload can reach all the others.",
+	.fix = "Add a NetworkPolicy that selects the pods and allows only the traffic they need.",
+	.check_k8s_set = set_network,
+};

@@ -1,5 +1,6 @@
 /* secrets.c - catalog section 6 in a Dockerfile: PL601 secret-in-environment and PL602
  * secret-in-build-arg. Values are never printed in full. */
+#include "k8s/k8s.h"
 #include "model/container.h"
 #include "model/secrets.h"
 #include "rules/util.h"
@@ -109,3 +110,37 @@ static void container_env(pl_scan *s, const pl_container *c)
 				       masked);
 	}
 }
+
+static void set_configmaps(pl_scan *s, const pl_k8s_set *set)
+{
+	for (size_t i = 0; i < set->nconfigmaps; i++) {
+		const pl_k8s_configmap *cm = &set->configmaps[i];
+		for (size_t k = 0; k < cm->ndata; k++) {
+			const pl_k8s_kv *kv = &cm->data[k];
+			if (!kv->value)
+				continue;
+			const char *kind = pl_secret_pattern(kv->value, strlen(kv->value));
+			char masked[64];
+			pl_secret_mask(kv->value, strlen(kv->value), masked, sizeof masked);
+			if (kind)
+				pl_emit_origin(s, &kv->at, -1, NULL, NULL,
+					       "ConfigMap %s: %s holds a %s (%s); ConfigMaps are not "
+					       "secret", cm->name, kv->key, kind, masked);
+			else if (pl_secret_name(kv->key) && !pl_secret_value_trivial(kv->value, strlen(kv->value)) &&
+				 !strchr(kv->value, '\n'))
+				pl_emit_origin(s, &kv->at, -1, NULL, NULL,
+					       "ConfigMap %s: %s looks like a secret (%s); ConfigMaps are "
+					       "not secret", cm->name, kv->key, masked);
+		}
+	}
+}
+
+const pl_rule rule_PL610 = {
+	.code = "PL610", .slug = "secret-in-configmap", .severity = SEV_HIGH, .inputs = IN_K,
+	.aka = "",
+	.summary = "A ConfigMap's data holds a value matching a credential pattern.",
+	.why = "ConfigMaps are readable by anyone who can read the namespace, are not encrypted "
+	       "at rest by default and end up in Git and logs.",
+	.fix = "Move the value to a Secret (or an external secret store) and reference it.",
+	.check_k8s_set = set_configmaps,
+};

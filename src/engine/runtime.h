@@ -1,0 +1,25 @@
+/* runtime.h - scan compose projects and Kubernetes manifests: containers as they will run. */
+#ifndef PL_RUNTIME_H
+#define PL_RUNTIME_H
+
+#include "engine/config.h"
+#include "core/file.h"
+#include "engine/finding.h"
+
+/* One compose project: its files (the main file and its override, or a -f list), merged
+ * as Compose merges them. A service that builds its image is checked together with its
+ * Dockerfile: a USER or HEALTHCHECK there counts for the service, and the finding says so.
+ * environ: the process environment ("K=V", NULL-terminated), read once by the caller. */
+int pl_scan_compose(const pl_config *cfg, const char *const *files, size_t nfiles,
+		    const char *const *environ, pl_findings *out, char *err, size_t errlen);
+
+/* A set of Kubernetes manifests, read together so that Services, PodDisruptionBudgets and
+ * NetworkPolicies in one file select workloads in another. A file named "-" is
+ * stdin_data (standard input, read by the caller). */
+int pl_scan_manifests(const pl_config *cfg, const char *const *files, size_t nfiles,
+		      const pl_input *stdin_data, pl_findings *out, char *err, size_t errlen);
+
+/* Whether text looks like a Kubernetes manifest (a top-level apiVersion and kind). */
+bool pl_looks_like_manifest(const char *text, size_t n);
+
+#endif
