@@ -2,7 +2,7 @@
 # scripts/demo.sh - the main job on the bundled example (make demo): scan examples/app.
 set -u
 cd "$(dirname "$0")/.."
-echo "== plimsoll scan examples/app"
+echo "== plimsoll scan examples/app  (Dockerfile, build context, compose.yaml, k8s/)"
 echo
 build/plimsoll scan examples/app
 rc=$?

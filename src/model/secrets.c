@@ -93,10 +93,29 @@ static bool prefixed(const char *v, size_t n, const char *prefix, const char *se
 #define UPPERNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 #define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
+/* scheme://user:password@host with a literal password. */
+static bool url_with_password(const char *v, size_t n)
+{
+	const char *p = memmem(v, n, "://", 3);
+	if (!p)
+		return false;
+	const char *start = p + 3, *end = v + n;
+	const char *at = memchr(start, '@', (size_t)(end - start));
+	if (!at)
+		return false;
+	for (const char *q = start; q < at; q++)
+		if (*q == '/' || *q == ' ')
+			return false; /* the @ is in a path, not in the authority */
+	const char *colon = memchr(start, ':', (size_t)(at - start));
+	return colon && colon + 1 < at && colon[1] != '$' && colon[1] != '{';
+}
+
 const char *pl_secret_pattern(const char *v, size_t n)
 {
 	if (memmem(v, n, "PRIVATE KEY-----", 16))
 		return "private key";
+	if (url_with_password(v, n))
+		return "password in a URL";
 	if (prefixed(v, n, "AKIA", UPPERNUM, 16) || prefixed(v, n, "ASIA", UPPERNUM, 16))
 		return "AWS access key id";
 	static const char *const gh[] = {"ghp_", "gho_", "ghu_", "ghs_", "ghr_", NULL};
