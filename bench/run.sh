@@ -155,9 +155,15 @@ scan_rss=$((s1_rss > sn_rss ? s1_rss : sn_rss))
 # because dockerfile_lint's logger may create ./out.log there.
 peer_note=
 have_peers=0
+# Installed means every pinned peer is there (a half-removed node_modules is not).
+peers_installed() {
+	for p in dockerfile-utils dockerfilelint dockerfile_lint dockerlint; do
+		[ -f "bench/node_modules/$p/package.json" ] || return 1
+	done
+}
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	peer_note="node/npm not found: peers skipped (Debian packages nodejs, npm)"
-elif [ ! -d bench/node_modules ] &&
+elif ! peers_installed &&
 	! npm ci --prefix bench --no-audit --no-fund --loglevel=error >"$out/npm.log" 2>&1; then
 	peer_note="npm ci --prefix bench failed (see $out/npm.log): peers skipped"
 else
