@@ -12,9 +12,9 @@ CSTD    := -std=c17 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 INC     := -Isrc
 CFLAGS  ?= -O2 -g
-LDLIBS  := -lfyaml -lpthread
+LDLIBS  := -lfyaml -ljansson -lpcre2-8 -lpthread
 
-LIB_SRC  := $(shell find src -name '*.c' ! -path 'src/main.c' ! -path 'src/cli/*' | sort) build/gen/rules_table.c
+LIB_SRC  := $(shell find src -name '*.c' ! -path 'src/main.c' ! -path 'src/cli/*' | sort) build/gen/rules_table.c build/gen/compose_spec.c
 RULE_SRC := $(sort $(wildcard src/rules/*.c))
 CLI_SRC  := src/main.c $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -29,6 +29,17 @@ all: build/plimsoll
 build/gen/rules_table.c: $(RULE_SRC) scripts/gen-rule-table.sh
 	@mkdir -p $(dir $@)
 	@scripts/gen-rule-table.sh $@ $(RULE_SRC)
+
+# The Compose schema is embedded in the binary (src/compose/schema.c), as bytes from xxd.
+build/gen/compose_spec.c: src/compose/compose-spec.json
+	@mkdir -p $(dir $@)
+	@{ echo '/* generated from $< by the Makefile: do not edit */'; \
+	  echo '#include <stddef.h>'; \
+	  echo 'const char pl_compose_spec_json[] = {'; \
+	  xxd -i < $< | sed 's/0x[89a-f][0-9a-f]/(char)&/g'; \
+	  echo '};'; \
+	  echo 'const size_t pl_compose_spec_json_len = sizeof pl_compose_spec_json;'; } > $@.tmp
+	@mv $@.tmp $@
 
 # --- object rules (one pattern per variant) ---------------------------------------------
 build/obj/%.o: %.c

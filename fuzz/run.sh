@@ -64,6 +64,15 @@ seed_files() {
 			fi
 		done
 		;;
+	interpolate)
+		# .env files and compose files: real ones from the corpus, and the compose-go
+		# behaviour cases (tests/compose/), which exercise every interpolation form
+		for d in "$shared/compose" tests/compose; do
+			if [ -d "$d" ]; then
+				find "$d" -type f \( -name '.env' -o -name '*.env' -o -name '*.yml' -o -name '*.yaml' \)
+			fi
+		done
+		;;
 	scan)
 		# the corpus Dockerfiles, and the parser's hand-written tricky inputs
 		if [ -d "$shared/dockerfiles" ]; then

@@ -12,6 +12,9 @@ packages=(
 	libclang-rt-14-dev  # clang's sanitizer and fuzzer runtimes
 	libcmocka-dev       # unit tests
 	libfyaml-dev        # YAML with node positions: .plimsoll.yml (config.c)
+	libjansson-dev      # JSON: the embedded compose-spec schema (compose/schema.c)
+	libpcre2-dev        # the schema's patternProperties regexes (compose/schema.c)
+	xxd                 # embeds compose-spec.json in the binary (Makefile)
 	pkg-config
 	time                # /usr/bin/time: peak RSS in make bench
 	python3             # test scripts: generating hostile inputs, reading JSON reports

@@ -42,12 +42,19 @@ for code in $codes; do
 	[ -d "$dir" ] || continue
 	echo >>"$page"
 	echo "## Examples" >>"$page"
-	for f in "$dir"/*.Dockerfile "$dir"/*/; do
+	for f in "$dir"/*.Dockerfile "$dir"/*/ "$dir"/docker-compose-*.yml "$dir"/*.k8s.yaml; do
 		[ -e "$f" ] || continue
+		lang=dockerfile; label=Dockerfile
 		if [ -d "$f" ]; then
 			name=$(basename "$f"); exp=$dir/$name.expected; df=$f/Dockerfile
-		else
+		elif [ "${f%.Dockerfile}" != "$f" ]; then
 			name=$(basename "$f" .Dockerfile); exp=$dir/$name.expected; df=$f
+		elif [ "${f%.k8s.yaml}" != "$f" ]; then
+			name=$(basename "$f" .yaml); exp=$dir/$name.expected; df=$f
+			lang=yaml; label="Kubernetes manifest ($(basename "$f"))"
+		else
+			name=$(basename "$f" .yml); exp=$dir/$name.expected; df=$f
+			lang=yaml; label="Compose file ($(basename "$f"))"
 		fi
 		{
 			echo
@@ -58,9 +65,9 @@ for code in $codes; do
 				echo
 				if [ -f "$f/.dockerignore" ]; then echo ".dockerignore:"; echo; fence "$f/.dockerignore"; echo; fi
 			fi
-			echo "Dockerfile:"
+			echo "$label:"
 			echo
-			fence "$df" dockerfile
+			fence "$df" "$lang"
 			echo
 			if [ -s "$exp" ]; then
 				echo "Report:"

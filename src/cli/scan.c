@@ -40,6 +40,8 @@ static void usage(FILE *to)
 		"  --rule RULE       run only the named rules (repeatable)\n"
 		"  --severity RULE=LEVEL  override a rule's severity\n"
 		"  --jobs N          files checked in parallel (default: the core count)\n"
+		"  -f, --file FILE   compose files merged into one project, in order (like\n"
+		"                    docker compose -f); repeatable\n"
 		"  --no-context      do not read build contexts (.dockerignore, COPY sources)\n"
 		"  --no-color        no colours in text output\n"
 		"  --quiet           no summary line and no progress\n");
@@ -165,6 +167,7 @@ int cmd_scan(int argc, char **argv)
 	bool no_color = false, quiet = false, context = true;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	pl_paths inputs = {0};
+	pl_paths compose_files = {0}; /* -f: one project */
 	char **enables = xcalloc((size_t)argc + 1, sizeof *enables);
 	char **only = xcalloc((size_t)argc + 1, sizeof *only);
 	char **sev = xcalloc((size_t)argc + 1, sizeof *sev);
@@ -199,6 +202,8 @@ int cmd_scan(int argc, char **argv)
 			enable_on[nen] = 1, enables[nen++] = (char *)v;
 		} else if (OPT("--disable")) {
 			enable_on[nen] = 0, enables[nen++] = (char *)v;
+		} else if (OPT("--file") || OPT("-f")) {
+			pl_paths_add(&compose_files, v);
 		} else if (OPT("--rule")) {
 			only[nonly++] = (char *)v;
 		} else if (OPT("--severity")) {
@@ -220,7 +225,7 @@ int cmd_scan(int argc, char **argv)
 		}
 #undef OPT
 	}
-	if (!inputs.n)
+	if (!inputs.n && !compose_files.n)
 		pl_paths_add(&inputs, ".");
 	pl_reporter report = pl_reporter_find(format);
 	if (!report) {
@@ -235,7 +240,7 @@ int cmd_scan(int argc, char **argv)
 	char err[1024];
 	char *cfg_file = NULL;
 	if (!config) {
-		char *dup = xstrdup(inputs.v[0]);
+		char *dup = xstrdup(inputs.n ? inputs.v[0] : compose_files.v[0]);
 		struct stat st;
 		const char *start = !strcmp(dup, "-") ? "." :
 				    (stat(dup, &st) == 0 && S_ISDIR(st.st_mode)) ? dup : dirname(dup);
@@ -305,7 +310,17 @@ int cmd_scan(int argc, char **argv)
 		} else if (pl_is_compose_name(base)) {
 			pl_paths_add(&found.compose, in);
 		} else if (!pl_is_dockerfile_name(base) && (strstr(base, ".yaml") || strstr(base, ".yml"))) {
-			pl_paths_add(&found.manifests, in);
+			/* a YAML file named freely: a manifest if it says apiVersion and kind, a
+			 * compose file if it has services, else the manifest reader reports it */
+			pl_input y;
+			char yerr[128];
+			bool manifest = true;
+			if (pl_read_file(in, 16u << 20, &y, yerr, sizeof yerr) == 0) {
+				manifest = pl_looks_like_manifest(y.data, y.len) ||
+					   !(strstr(y.data, "\nservices:") || !strncmp(y.data, "services:", 9));
+				pl_input_free(&y);
+			}
+			pl_paths_add(manifest ? &found.manifests : &found.compose, in);
 		} else {
 			pl_paths_add(&found.dockerfiles, in);
 		}
@@ -315,6 +330,13 @@ int cmd_scan(int argc, char **argv)
 	for (size_t i = 0; i < found.dockerfiles.n; i++)
 		pl_paths_add(&add_unit(&units, &nunits, U_DOCKERFILE)->paths, found.dockerfiles.v[i]);
 	compose_units(&found.compose, &units, &nunits);
+	if (compose_files.n) {
+		unit *u = add_unit(&units, &nunits, U_COMPOSE);
+		for (size_t i = 0; i < compose_files.n; i++) {
+			pl_paths_add(&u->paths, compose_files.v[i]);
+			pl_paths_add(&files, compose_files.v[i]);
+		}
+	}
 	if (found.manifests.n) {
 		unit *u = add_unit(&units, &nunits, U_MANIFESTS);
 		for (size_t i = 0; i < found.manifests.n; i++)
@@ -408,6 +430,7 @@ out:
 	pl_findings_free(&all);
 	pl_paths_free(&files);
 	pl_paths_free(&inputs);
+	pl_paths_free(&compose_files);
 	pl_config_free(&cfg);
 	free(enables);
 	free(enable_on);

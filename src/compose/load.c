@@ -2,8 +2,8 @@
  *
  * Per file: YAML (anchors and merge keys resolved by the YAML reader), interpolation of
  * every scalar value with the project's variables, the legacy v1 layout (services at the
- * top level) wrapped into `services:`, top-level and service keys checked against the
- * Compose schema, `include` (each included project loaded with its own directory and
+ * top level) wrapped into `services:`, the file validated against the compose-spec
+ * schema (schema.c), `include` (each included project loaded with its own directory and
  * .env, its resources copied in, conflicts reported), `extends` (same file or another,
  * recursive, cycle-checked, at most MAX_EXTENDS deep). Then the files are merged in order
  * with compose-go's override rules: mappings recursively, sequences appended, command /
@@ -12,12 +12,14 @@
  * their key with the later entry winning, `!reset` removing a value and `!override`
  * replacing it whole. Finally the profiles decide which services are audited. */
 #include "compose/internal.h"
+#include "compose/schema.h"
 #include "core/buf.h"
 #include "core/file.h"
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -561,60 +563,19 @@ static void strip_reset(cz_node *n)
 	}
 }
 
-/* --- schema checks (top level and service keys) ----------------------------------------- */
+/* --- schema ---------------------------------------------------------------------------- */
+
+/* Unknown keys, wrong types, bad enum values... are the compose-spec schema's job
+ * (schema.c); the loader no longer checks keys itself. TOP_KEYS tells the v1 layout. */
 
 static const char *const TOP_KEYS[] = {"version", "name", "include", "services", "models",
 				       "networks", "volumes", "secrets", "configs", NULL};
-static const char *const SERVICE_KEYS[] = {
-	"annotations", "attach", "blkio_config", "build", "cap_add", "cap_drop", "cgroup",
-	"cgroup_parent", "command", "configs", "container_name", "cpu_count", "cpu_percent",
-	"cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "cpu_shares", "cpus",
-	"cpuset", "credential_spec", "depends_on", "deploy", "develop", "device_cgroup_rules",
-	"devices", "dns", "dns_opt", "dns_search", "domainname", "entrypoint", "env_file",
-	"environment", "expose", "extends", "external_links", "extra_hosts", "gpus", "group_add",
-	"healthcheck", "hostname", "image", "init", "ipc", "isolation", "label_file", "labels",
-	"links", "logging", "mac_address", "mem_limit", "mem_reservation", "mem_swappiness",
-	"memswap_limit", "models", "network_mode", "networks", "oom_kill_disable",
-	"oom_score_adj", "pid", "pids_limit", "platform", "ports", "post_start", "pre_start",
-	"pre_stop", "privileged", "profiles", "provider", "pull_policy", "pull_refresh_after",
-	"read_only", "restart", "runtime", "scale", "secrets", "security_opt", "shm_size",
-	"stdin_open", "stop_grace_period", "stop_signal", "storage_opt", "sysctls", "tmpfs",
-	"tty", "ulimits", "use_api_socket", "user", "userns_mode", "uts", "volumes",
-	"volumes_from", "working_dir", NULL};
-
 static bool in_list(const char *const *list, const char *s)
 {
 	for (; *list; list++)
 		if (strcmp(*list, s) == 0)
 			return true;
 	return false;
-}
-
-static void check_services(cz_ctx *c, cz_node *services)
-{
-	if (!services || services->kind == Y_NULL)
-		return;
-	if (services->kind != Y_MAP) {
-		cz_problem(c, services, true, "services must be a mapping");
-		return;
-	}
-	for (size_t i = 0; i < services->npairs; i++) {
-		cz_pair *sp = &services->pairs[i];
-		if (strncmp(sp->key, "x-", 2) == 0)
-			continue;
-		if (sp->v->kind == Y_NULL)
-			continue; /* an empty service: reported when filled */
-		if (sp->v->kind != Y_MAP) {
-			cz_problem(c, sp->v, true, "services.%s must be a mapping", sp->key);
-			continue;
-		}
-		for (size_t j = 0; j < sp->v->npairs; j++) {
-			const cz_pair *kp = &sp->v->pairs[j];
-			if (strncmp(kp->key, "x-", 2) != 0 && !in_list(SERVICE_KEYS, kp->key))
-				cz_problem(c, kp->kn, true, "services.%s: additional property %s is not allowed",
-					   sp->key, kp->key);
-		}
-	}
 }
 
 /* The v1 layout: no `services:`, every top-level mapping with image or build is a service. */
@@ -636,10 +597,17 @@ static cz_node *legacy_v1(cz_ctx *c, cz_node *root)
 	cz_node *nr = new_node(c, Y_MAP, root), *svcs = new_node(c, Y_MAP, root);
 	for (size_t i = 0; i < root->npairs; i++) {
 		cz_pair *kp = &root->pairs[i];
-		if (strncmp(kp->key, "x-", 2) == 0)
+		if (strncmp(kp->key, "x-", 2) == 0) {
 			map_add(c, nr, kp->key, kp->kn, kp->v);
-		else
-			map_add(c, svcs, kp->key, kp->kn, kp->v);
+			continue;
+		}
+		map_add(c, svcs, kp->key, kp->kn, kp->v);
+		/* v1's `net` is today's `network_mode` (same values: host, bridge, none,
+		 * container:NAME); read it as such instead of refusing it, so `net: host`
+		 * counts as sharing the host network. */
+		for (size_t j = 0; kp->v->kind == Y_MAP && j < kp->v->npairs; j++)
+			if (strcmp(kp->v->pairs[j].key, "net") == 0 && !cz_get(kp->v, "network_mode"))
+				kp->v->pairs[j].key = "network_mode";
 	}
 	map_add(c, nr, "services", NULL, svcs);
 	return nr;
@@ -651,23 +619,114 @@ typedef struct raw_file {
 	const char *path;
 	const cz_env *env;
 	cz_node *root;
+	bool validated;         /* checked against the schema (extends bases are not) */
 } raw_file;
 
 typedef struct loader {
 	cz_ctx *c;
 	raw_file *raws;
 	size_t nraws;
+	cz_schema *schema;
+	const char **schema_msgs; /* the messages of schema problems, to tell them apart */
+	size_t nschema_msgs;
 	const char *inc_stack[MAX_INCLUDE + 1];
 	int ninc;
 } loader;
 
-/* Read, parse, interpolate, normalise one file (cached per path and variable set). */
-static cz_node *load_raw(loader *L, const char *path, const char *base, cz_env *env, const cz_node *from)
+static void schema_problem(void *ctx, const cz_node *at, const char *msg)
+{
+	loader *L = ctx;
+	cz_problem(L->c, at, true, "%s", msg);
+	L->schema_msgs = arena_grow(L->c->a, L->schema_msgs, L->nschema_msgs, L->nschema_msgs + 1,
+				    sizeof *L->schema_msgs);
+	L->schema_msgs[L->nschema_msgs++] = L->c->p->problems[L->c->p->nproblems - 1].msg;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(const char *const *)a, y = (uintptr_t)*(const char *const *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_place(const pl_compose_problem *a, const pl_compose_problem *b)
+{
+	int c = a->file && b->file ? strcmp(a->file, b->file) : (a->file != NULL) - (b->file != NULL);
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return (a->line > b->line) - (a->line < b->line);
+	return (a->col > b->col) - (a->col < b->col);
+}
+
+/* qsort has no context argument: the problems being sorted, per thread */
+static _Thread_local const pl_compose_problem *sort_base;
+
+static int cmp_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = cmp_place(&sort_base[x], &sort_base[y]);
+	return c ? c : (x > y) - (x < y);
+}
+
+/* One report per fault: a schema problem repeated (a file read twice, by two includes)
+ * is kept once, and one at a node where service.c reported an error of its own is
+ * dropped: that message is the more specific ("not a valid duration" rather than "must
+ * be a string"). */
+static void dedupe_problems(loader *L)
+{
+	pl_compose_project *p = L->c->p;
+	if (L->nschema_msgs == 0)
+		return;
+	qsort(L->schema_msgs, L->nschema_msgs, sizeof *L->schema_msgs, cmp_ptr);
+	size_t *idx = arena_alloc(L->c->a, (p->nproblems + 1) * sizeof *idx), n = 0;
+	bool *schema = arena_alloc(L->c->a, (p->nproblems + 1) * sizeof *schema);
+	for (size_t i = 0; i < p->nproblems; i++) {
+		schema[i] = bsearch(&p->problems[i].msg, L->schema_msgs, L->nschema_msgs,
+				    sizeof *L->schema_msgs, cmp_ptr) != NULL;
+		if (p->problems[i].error)
+			idx[n++] = i;
+	}
+	sort_base = p->problems;
+	qsort(idx, n, sizeof *idx, cmp_index); /* errors by place, then order */
+	size_t k = 0;
+	for (size_t i = 0; i < p->nproblems; i++) {
+		pl_compose_problem *q = &p->problems[i];
+		bool drop = false;
+		/* the first error at q's place */
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (cmp_place(&p->problems[idx[mid]], q) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t j = lo; schema[i] && j < n && !drop && cmp_place(&p->problems[idx[j]], q) == 0; j++)
+			drop = !schema[idx[j]] || (idx[j] < i && strcmp(p->problems[idx[j]].msg, q->msg) == 0);
+		if (drop) {
+			p->nerrors--;
+			continue;
+		}
+		p->problems[k++] = *q;
+	}
+	p->nproblems = k;
+}
+
+/* Read, parse, interpolate, normalise one file (cached per path and variable set) and,
+ * unless it is only an extends base (compose-go validates the extending file, not the
+ * base file), check it against the schema. */
+static cz_node *load_raw(loader *L, const char *path, const char *base, cz_env *env, const cz_node *from,
+			 bool validate)
 {
 	cz_ctx *c = L->c;
 	for (size_t i = 0; i < L->nraws; i++)
-		if (strcmp(L->raws[i].path, path) == 0 && L->raws[i].env == env)
+		if (strcmp(L->raws[i].path, path) == 0 && L->raws[i].env == env) {
+			if (validate && !L->raws[i].validated) {
+				L->raws[i].validated = true;
+				cz_schema_validate(L->schema, L->raws[i].root, schema_problem, L);
+			}
 			return L->raws[i].root;
+		}
 	const cz_file *f = add_file(c, path, base);
 	pl_input in;
 	char err[256];
@@ -710,12 +769,12 @@ static cz_node *load_raw(loader *L, const char *path, const char *base, cz_env *
 		if (strcmp(kp->key, "version") == 0)
 			cz_problem(c, kp->kn, false,
 				   "the attribute `version` is obsolete, it will be ignored");
-		else if (strncmp(kp->key, "x-", 2) != 0 && !in_list(TOP_KEYS, kp->key))
-			cz_problem(c, kp->kn, true, "additional property %s is not allowed", kp->key);
 	}
-	check_services(c, cz_get(root, "services"));
+	/* compose-go validates each file after interpolation, before merging */
+	if (validate)
+		cz_schema_validate(L->schema, root, schema_problem, L);
 	L->raws = arena_grow(c->a, L->raws, L->nraws, L->nraws + 1, sizeof *L->raws);
-	L->raws[L->nraws++] = (raw_file){f->path, env, root};
+	L->raws[L->nraws++] = (raw_file){f->path, env, root, validate};
 	return root;
 }
 
@@ -766,7 +825,7 @@ static cz_node *resolve_service(loader *L, cz_node *root, const char *file, cz_e
 	if (bfile && *bfile) {
 		const cz_file *f = cz_file_of(c, file);
 		bpath = cz_join(c->a, f ? f->dir : ".", bfile, c->home);
-		broot = load_raw(L, bpath, NULL, env, ext->v);
+		broot = load_raw(L, bpath, NULL, env, ext->v, false);
 		if (!broot)
 			return NULL;
 		bpath = cz_file_of(c, bpath)->path;
@@ -941,7 +1000,7 @@ static cz_node *load_project(loader *L, const char *const *paths, size_t n, cons
 {
 	cz_node *acc = NULL;
 	for (size_t i = 0; i < n; i++) {
-		cz_node *root = load_raw(L, paths[i], base, env, from);
+		cz_node *root = load_raw(L, paths[i], base, env, from, true);
 		if (!root)
 			continue;
 		const char *fp = cz_file_of(L->c, paths[i])->path;
@@ -1049,6 +1108,10 @@ int pl_compose_load(const char *const *files, size_t nfiles, const pl_compose_op
 	}
 	c.primary = c.files[0].path;
 	loader L = {.c = &c};
+	char serr[256];
+	L.schema = cz_schema_new(serr, sizeof serr);
+	if (!L.schema)
+		problem_at(&c, NULL, 0, 0, false, serr);
 	cz_node *root = load_project(&L, paths, nfiles, dir, &c.env, NULL);
 
 	/* project name: -p, COMPOSE_PROJECT_NAME, name:, the directory */
@@ -1116,6 +1179,22 @@ int pl_compose_load(const char *const *files, size_t nfiles, const pl_compose_op
 			pl_container *ct = &out->containers[out->ncontainers++];
 			cz_fill_service(&c, sp->key, sp->kn, sp->v, ct);
 		}
+		/* A service another one waits for with `condition: service_completed_successfully`
+		 * is a one-shot job (a migration, an init step): Compose expects it to exit. */
+		for (size_t i = 0; i < svcs->npairs; i++) {
+			cz_node *dep = svcs->pairs[i].v->kind == Y_MAP ? cz_get(svcs->pairs[i].v, "depends_on")
+								       : NULL;
+			for (size_t j = 0; dep && dep->kind == Y_MAP && j < dep->npairs; j++) {
+				const char *cond = dep->pairs[j].v->kind == Y_MAP
+							   ? scalar_of(dep->pairs[j].v, "condition", NULL)
+							   : NULL;
+				if (!cond || strcmp(cond, "service_completed_successfully") != 0)
+					continue;
+				for (size_t k = 0; k < out->ncontainers; k++)
+					if (strcmp(out->containers[k].name, dep->pairs[j].key) == 0)
+						out->containers[k].long_running = false;
+			}
+		}
 	} else if (svcs && svcs->kind != Y_NULL) {
 		/* reported by the schema check */
 	}
@@ -1123,6 +1202,8 @@ int pl_compose_load(const char *const *files, size_t nfiles, const pl_compose_op
 	out->files = arena_alloc(c.a, (c.nfiles + 1) * sizeof *out->files);
 	for (size_t i = 0; i < c.nfiles; i++)
 		out->files[out->nfiles++] = c.files[i].path;
+	dedupe_problems(&L);
+	cz_schema_free(L.schema);
 	return out->nerrors ? -1 : 0;
 }
 

@@ -796,7 +796,9 @@ void cz_fill_service(cz_ctx *c, const char *name, const cz_node *key, const cz_n
 
 	o->image = str_of(&x, want(&x, svc, "", "image", SCALAR));
 	build(&x, svc);
-	if (!o->image.v && !cz_get(svc, "build") && !cz_get(svc, "provider"))
+	/* `extends` is still there only when its base could not be read: that is reported
+	 * already, and the base may well have supplied the image */
+	if (!o->image.v && !cz_get(svc, "build") && !cz_get(svc, "provider") && !cz_get(svc, "extends"))
 		cz_problem(c, key ? key : svc, true,
 			   "service \"%s\" has neither an image nor a build context specified", name);
 	o->user = str_of(&x, want(&x, svc, "", "user", SCALAR));

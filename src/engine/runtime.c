@@ -70,6 +70,9 @@ typedef struct file_cache {
 
 static const pl_input *cached(file_cache *fc, const char *path)
 {
+	/* findings arrive grouped by file: try the last one first */
+	if (fc->n && !strcmp(fc->paths[fc->n - 1], path))
+		return &fc->data[fc->n - 1];
 	for (size_t i = 0; i < fc->n; i++)
 		if (!strcmp(fc->paths[i], path))
 			return &fc->data[i];
@@ -138,15 +141,12 @@ static void finish(pl_scan *s, pl_findings *out, const pl_input *stdin_data)
  * the image it builds carries them. */
 static void link_dockerfile(pl_compose_project *p, pl_container *c)
 {
-	if (!c->build_context)
+	/* c->dockerfile is already joined to the context by the loader; it is NULL for a
+	 * remote context or dockerfile_inline, where there is no file to read */
+	if (!c->build_context || !c->dockerfile)
 		return;
 	buf path = BUF_INIT;
-	if (c->dockerfile && c->dockerfile[0] == '/')
-		buf_adds(&path, c->dockerfile);
-	else if (!strcmp(c->build_context, "."))
-		buf_adds(&path, c->dockerfile ? c->dockerfile : "Dockerfile");
-	else
-		buf_printf(&path, "%s/%s", c->build_context, c->dockerfile ? c->dockerfile : "Dockerfile");
+	buf_adds(&path, c->dockerfile);
 	pl_input in;
 	char err[256];
 	if (pl_read_file(path.p, DF_MAX_FILE, &in, err, sizeof err) < 0) {
@@ -239,6 +239,7 @@ int pl_scan_manifests(const pl_config *cfg, const char *const *files, size_t nfi
 			invalid(&s, files[i], streams[i].err_line, streams[i].err_col, streams[i].err);
 		else
 			pl_k8s_read(&streams[i], &set);
+		yaml_free(&streams[i]); /* the set copied what it keeps */
 		if (!from_stdin)
 			pl_input_free(&in);
 	}
@@ -256,8 +257,6 @@ int pl_scan_manifests(const pl_config *cfg, const char *const *files, size_t nfi
 	}
 	finish(&s, out, stdin_data);
 	pl_k8s_set_free(&set);
-	for (size_t i = 0; i < nfiles; i++)
-		yaml_free(&streams[i]);
 	free(streams);
 	return rc;
 }

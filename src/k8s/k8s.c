@@ -187,8 +187,11 @@ static void read_flag(rd *r, const yaml_node *map, const char *key, pl_flag *f, 
 		return;
 	int b = yaml_bool(v);
 	if (b < 0) {
-		problem(r, v, "%s: expected true or false, found %s", key,
-			v->kind == Y_SCALAR ? v->s : kind_name(v));
+		problem(r, v, "%s: expected true or false, found %s%s%s%s", key,
+			v->kind == Y_SCALAR && v->quoted ? "\"" : "",
+			v->kind == Y_SCALAR ? v->s : kind_name(v),
+			v->kind == Y_SCALAR && v->quoted ? "\"" : "",
+			v->kind == Y_SCALAR && v->quoted ? " (a quoted string)" : "");
 		return;
 	}
 	f->v = (b != 0) != invert ? TRI_TRUE : TRI_FALSE;
@@ -203,8 +206,11 @@ static bool read_int(rd *r, const yaml_node *map, const char *key, pl_num *out, 
 		return false;
 	long long i;
 	if (!yaml_int(v, &i)) {
-		problem(r, v, "%s: expected an integer, found %s", key,
-			v->kind == Y_SCALAR ? v->s : kind_name(v));
+		problem(r, v, "%s: expected an integer, found %s%s%s%s", key,
+			v->kind == Y_SCALAR && v->quoted ? "\"" : "",
+			v->kind == Y_SCALAR ? v->s : kind_name(v),
+			v->kind == Y_SCALAR && v->quoted ? "\"" : "",
+			v->kind == Y_SCALAR && v->quoted ? " (a quoted string)" : "");
 		return false;
 	}
 	out->v = (double)i;
@@ -464,6 +470,24 @@ static void read_netpol(rd *r, const yaml_node *doc, const meta *m)
 	}
 }
 
+/* An HPA owns its target's replica count: what matters is minReplicas (default 1). */
+static void read_hpa(rd *r, const yaml_node *doc, const meta *m)
+{
+	pl_k8s_object *o = new_object(r, K8S_HPA, doc, m);
+	o->selector.none = true;
+	o->min_replicas.v = 1;
+	o->min_replicas.at = o->at;
+	o->min_replicas.at.via = VIA_DEFAULT;
+	const yaml_node *spec = get_map(r, doc, "spec");
+	const yaml_node *ref = spec ? get_map(r, spec, "scaleTargetRef") : NULL;
+	if (ref) {
+		o->target_kind = get_str(r, ref, "kind");
+		o->target_name = get_str(r, ref, "name");
+	}
+	if (spec)
+		read_int(r, spec, "minReplicas", &o->min_replicas, NULL);
+}
+
 static void read_configmap(rd *r, const yaml_node *doc, const meta *m)
 {
 	pl_k8s_set *s = r->set;
@@ -524,6 +548,7 @@ typedef struct pod {
 	pl_str seccomp, apparmor;
 	pl_flag selinux_disabled;
 	pl_flag host_network, host_pid, host_ipc, automount;
+	pl_str service_account;
 	pl_str restart;
 	const yaml_node *volumes;
 	const yaml_node *claim_templates; /* StatefulSet volumeClaimTemplates */
@@ -1025,6 +1050,7 @@ static void read_container(rd *r, const yaml_node *cn, size_t index, ckind ck, c
 	c->host_pid = p->host_pid;
 	c->host_ipc = p->host_ipc;
 	c->automount_sa_token = p->automount;
+	c->service_account = p->service_account;
 	c->restart = p->restart;
 	c->replicas = p->replicas;
 	c->label_keys = p->label_keys;
@@ -1100,6 +1126,14 @@ static void read_pod(rd *r, const char *kind, const yaml_node *doc, const meta *
 	read_flag(r, spec, "hostPID", &p.host_pid, false, NULL);
 	read_flag(r, spec, "hostIPC", &p.host_ipc, false, NULL);
 	read_flag(r, spec, "automountServiceAccountToken", &p.automount, false, NULL);
+	/* serviceAccountName wins over its deprecated alias serviceAccount */
+	const yaml_node *san = get_scalar(r, spec, "serviceAccountName");
+	if (!san)
+		san = get_scalar(r, spec, "serviceAccount");
+	if (san && san->len) {
+		p.service_account.v = str(r, san);
+		p.service_account.at = origin(r, san, NULL);
+	}
 	p.volumes = get_seq(r, spec, "volumes");
 	if (strcmp(kind, "StatefulSet") == 0)
 		p.claim_templates = get_seq(r, get(doc, "spec"), "volumeClaimTemplates");
@@ -1202,7 +1236,8 @@ static void read_doc(rd *r, const yaml_node *doc, int depth)
 	}
 	bool svc = strcmp(kind, "Service") == 0, pdb = strcmp(kind, "PodDisruptionBudget") == 0;
 	bool np = strcmp(kind, "NetworkPolicy") == 0, cm = strcmp(kind, "ConfigMap") == 0;
-	if (!svc && !pdb && !np && !cm)
+	bool hpa = strcmp(kind, "HorizontalPodAutoscaler") == 0;
+	if (!svc && !pdb && !np && !cm && !hpa)
 		return; /* other kinds and custom resources */
 	meta m;
 	read_meta(r, doc, &m);
@@ -1212,6 +1247,8 @@ static void read_doc(rd *r, const yaml_node *doc, int depth)
 		read_pdb(r, doc, &m);
 	else if (np)
 		read_netpol(r, doc, &m);
+	else if (hpa)
+		read_hpa(r, doc, &m);
 	else
 		read_configmap(r, doc, &m);
 }

@@ -4,7 +4,7 @@
  * ReplicationController, Job, CronJob, and any List of them) becomes one pl_container, with
  * the pod-level settings it inherits already applied and every value's origin kept. The
  * objects some rules relate workloads to (Service, PodDisruptionBudget, NetworkPolicy) are
- * recorded with their selectors, and ConfigMaps with their data, so that rules like
+ * recorded with their selectors, HorizontalPodAutoscalers with their target, and ConfigMaps with their data, so that rules like
  * "no NetworkPolicy selects this pod" see all manifests handed to one set: a set takes any
  * number of streams (every manifest of a directory) before rules look at it.
  *
@@ -36,6 +36,7 @@
  *   - env: value → ENV_LITERAL ("" when absent), secretKeyRef → ENV_SECRET_REF, any other
  *     valueFrom → ENV_REFERENCE; each envFrom is one entry named by its prefix ("" without),
  *     ENV_SECRET_REF for a secretRef, ENV_REFERENCE for a configMapRef, value NULL;
+ *   - service_account: serviceAccountName, else the deprecated serviceAccount;
  *   - namespace "default" when metadata.namespace is not written. */
 #ifndef PL_K8S_H
 #define PL_K8S_H
@@ -88,6 +89,7 @@ typedef enum pl_k8s_kind {
 	K8S_SERVICE,
 	K8S_PDB,
 	K8S_NETWORK_POLICY,
+	K8S_HPA,                       /* HorizontalPodAutoscaler: no selector (none = true) */
 } pl_k8s_kind;
 
 typedef struct pl_k8s_object {
@@ -97,6 +99,9 @@ typedef struct pl_k8s_object {
 	pl_k8s_selector selector;      /* spec.selector, or NetworkPolicy spec.podSelector */
 	bool ingress, egress;          /* NetworkPolicy: the directions it isolates (policyTypes,
 					  or Ingress plus Egress when spec.egress is written) */
+	const char *target_kind;       /* HPA: spec.scaleTargetRef kind and name */
+	const char *target_name;
+	pl_num min_replicas;           /* HPA: spec.minReplicas; unwritten is 1 with set = false */
 	pl_origin at;                  /* the document */
 } pl_k8s_object;
 

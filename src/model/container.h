@@ -129,6 +129,8 @@ typedef struct pl_container {
 	pl_flag host_network, host_pid, host_ipc, host_uts;
 	pl_flag use_api_socket;         /* compose use_api_socket */
 	pl_flag automount_sa_token;     /* K automountServiceAccountToken */
+	pl_str service_account;         /* K serviceAccountName (or the deprecated serviceAccount);
+					   NULL when not written */
 
 	/* storage and network */
 	pl_mount *mounts;

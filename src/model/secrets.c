@@ -57,10 +57,19 @@ bool pl_secret_value_trivial(const char *v, size_t n)
 	if (n == 0 || v[0] == '$' || v[0] == '/')
 		return true;
 	static const char *const flags[] = {"true", "false", "yes", "no", "on", "off", "none",
-					    "null", "changeme?", NULL};
+					    "null", "changeme", "change-me", "placeholder", "dummy",
+					    "todo", "tbd", "redacted", NULL};
 	for (size_t i = 0; flags[i]; i++)
 		if (strlen(flags[i]) == n && !strncasecmp(v, flags[i], n))
 			return true;
+	/* placeholders: <your-token>, {{ token }}, xxx, ****, one character repeated */
+	if ((v[0] == '<' && v[n - 1] == '>') || (n >= 2 && v[0] == '{' && v[1] == '{'))
+		return true;
+	bool same = true;
+	for (size_t i = 1; i < n; i++)
+		same = same && v[i] == v[0];
+	if (same)
+		return true;
 	if (n < 4) {
 		bool digits = true;
 		for (size_t i = 0; i < n; i++)

@@ -338,6 +338,26 @@ static void set_replicas(pl_scan *s, const pl_k8s_set *set)
 			continue;
 		const pl_container *c = &set->containers[wl->first];
 		double replicas = c->replicas.set ? c->replicas.v : 1;
+		/* An HPA that scales the workload owns its replica count: its minReplicas is the
+		 * floor (spec.replicas is only the start, and is often left out on purpose). */
+		const pl_k8s_object *hpa = NULL;
+		for (size_t i = 0; i < set->nobjects && !hpa; i++) {
+			const pl_k8s_object *o = &set->objects[i];
+			if (o->kind == K8S_HPA && o->target_kind && o->target_name &&
+			    !strcmp(o->target_kind, wl->kind) && !strcmp(o->target_name, wl->name) &&
+			    !strcmp(o->namespace_, wl->namespace_))
+				hpa = o;
+		}
+		if (hpa && hpa->min_replicas.v < 2) {
+			pl_emit_origin(s, hpa->min_replicas.set ? &hpa->min_replicas.at : &hpa->at, -1,
+				       "kube-score-deployment-replicas", NULL,
+				       "%s/%s is scaled by HorizontalPodAutoscaler %s down to %g replica: "
+				       "a node drain or a crash takes it down", wl->kind, wl->name,
+				       hpa->name, hpa->min_replicas.v);
+			continue;
+		}
+		if (hpa)
+			replicas = hpa->min_replicas.v;
 		if (replicas < 2) {
 			pl_emit_origin(s, c->replicas.set ? &c->replicas.at : &wl->at, -1,
 				       "kube-score-deployment-replicas", NULL,

@@ -133,12 +133,14 @@ static void bad_quantities(pl_scan *s, const pl_container *c)
 		return;
 	if (c->mem_request.set && c->mem_limit.set && c->mem_request.v > c->mem_limit.v)
 		pl_emit_origin(s, &c->mem_request.at, -1, NULL, NULL,
-			       "%s requests more memory (%s) than its limit (%s): it cannot be "
-			       "scheduled", c->target, c->mem_request.text, c->mem_limit.text);
+			       "%s requests more memory (%s) than its limit (%s): the API server "
+			       "refuses it", c->target, c->mem_request.text,
+			       c->mem_limit.text);
 	if (c->cpu_request.set && c->cpu_limit.set && c->cpu_request.v > c->cpu_limit.v)
 		pl_emit_origin(s, &c->cpu_request.at, -1, NULL, NULL,
-			       "%s requests more CPU (%s) than its limit (%s): it cannot be "
-			       "scheduled", c->target, c->cpu_request.text, c->cpu_limit.text);
+			       "%s requests more CPU (%s) than its limit (%s): the API server "
+			       "refuses it", c->target, c->cpu_request.text,
+			       c->cpu_limit.text);
 }
 
 const pl_rule rule_PL306 = {

@@ -129,15 +129,25 @@ static void container_root(pl_scan *s, const pl_container *c)
 				       c->user.v);
 		return;
 	}
-	if (!strcmp(c->source_kind, "k8s"))
+	if (!strcmp(c->source_kind, "k8s") && c->run_as_non_root.v == TRI_FALSE &&
+	    c->run_as_non_root.at.file) /* point at the runAsNonRoot: false that lets it run as root */
+		pl_emit_origin(s, &c->run_as_non_root.at, -1,
+			       "KSV-0012 CKV_K8S_23 run-as-non-root runAsNonRoot", NULL,
+			       "%s sets runAsNonRoot: false and no non-zero runAsUser, so it runs as the "
+			       "image's user, root unless the image says otherwise", c->target);
+	else if (!strcmp(c->source_kind, "k8s"))
 		pl_emit_origin(s, &c->at, -1, "KSV-0012 CKV_K8S_23 run-as-non-root runAsNonRoot", NULL,
 			       "%s sets neither runAsNonRoot: true nor a non-zero runAsUser, so it "
 			       "runs as the image's user, root unless the image says otherwise",
 			       c->target);
-	else
+	else if (c->dockerfile)
 		pl_emit_origin(s, &c->at, -1, NULL, NULL,
-			       "%s sets no user, and its image%s sets none either: it runs as root",
-			       c->target, c->dockerfile ? " (built from its Dockerfile)" : "");
+			       "%s sets no user, and its image (built from its Dockerfile) sets none "
+			       "either: it runs as root", c->target);
+	else /* a pulled image: its config is not read here, so do not claim what it says */
+		pl_emit_origin(s, &c->at, -1, NULL, NULL,
+			       "%s sets no user, so it runs as its image's user: root unless the "
+			       "image sets one", c->target);
 }
 
 static bool has_cap(const char **v, size_t n, const char *cap)
@@ -154,7 +164,15 @@ static bool has_cap(const char **v, size_t n, const char *cap)
 
 static void container_caps_dropped(pl_scan *s, const pl_container *c)
 {
-	if (!has_cap(c->cap_drop, c->ncap_drop, "ALL"))
+	/* Dropping every capability of the runtime's default set by name is dropping ALL. */
+	static const char *const defaults[] = {"CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER",
+					       "MKNOD", "NET_RAW", "SETGID", "SETUID", "SETFCAP",
+					       "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL",
+					       "AUDIT_WRITE", NULL};
+	bool all = true;
+	for (size_t i = 0; defaults[i] && all; i++)
+		all = has_cap(c->cap_drop, c->ncap_drop, defaults[i]);
+	if (!all && !has_cap(c->cap_drop, c->ncap_drop, "ALL"))
 		pl_emit_origin(s, c->ncap_drop ? &c->cap_drop_at[0] : &c->at, -1,
 			       "KSV-0003 CKV_K8S_28 CKV_K8S_37 drop-all-capabilities", NULL,
 			       "%s keeps the default capabilities: drop ALL and add back only what "
@@ -424,14 +442,24 @@ static void container_public_ports(pl_scan *s, const pl_container *c)
 		return;
 	for (size_t i = 0; i < c->nports; i++) {
 		const pl_port *p = &c->ports[i];
-		if (!p->host_port || (p->host_ip && *p->host_ip && strcmp(p->host_ip, "0.0.0.0") &&
-				      strcmp(p->host_ip, "::")))
+		/* Compose publishes every `ports:` entry: one without a host port ("80", or a
+		 * long-syntax entry without `published`) gets an ephemeral host port, on every
+		 * interface unless a host_ip says otherwise. */
+		bool ephemeral = !p->host_port && !strcmp(c->source_kind, "compose");
+		if ((!p->host_port && !ephemeral) ||
+		    (p->host_ip && *p->host_ip && strcmp(p->host_ip, "0.0.0.0") &&
+		     strcmp(p->host_ip, "::")))
 			continue;
 		if (p->host_port == 80 || p->host_port == 443)
 			continue; /* the ports meant to be public */
-		pl_emit_origin(s, &p->at, -1, "docker-bench-5.13", NULL,
-			       "%s publishes port %d on every host interface", c->target,
-			       p->host_port);
+		if (ephemeral)
+			pl_emit_origin(s, &p->at, -1, "docker-bench-5.13", NULL,
+				       "%s publishes container port %d on a random host port on every "
+				       "host interface", c->target, p->container_port);
+		else
+			pl_emit_origin(s, &p->at, -1, "docker-bench-5.13", NULL,
+				       "%s publishes port %d on every host interface", c->target,
+				       p->host_port);
 	}
 }
 
@@ -448,6 +476,12 @@ const pl_rule rule_PL212 = {
 
 static void container_sa_token(pl_scan *s, const pl_container *c)
 {
+	/* automountServiceAccountToken: true under a service account of its own (not
+	 * "default") is the author saying the workload uses the API (operators, controllers,
+	 * exporters with kube-rbac-proxy): not a token left mounted by default. */
+	if (c->automount_sa_token.v == TRI_TRUE && c->service_account.v &&
+	    strcmp(c->service_account.v, "default"))
+		return;
 	if (!strcmp(c->source_kind, "k8s") && !c->init && c->automount_sa_token.v != TRI_FALSE)
 		pl_emit_origin(s, at_or(&c->automount_sa_token.at, c), -1,
 			       "KSV-0036 CKV_K8S_38 automount-service-account-token", NULL,
@@ -471,7 +505,12 @@ static void container_lsm(pl_scan *s, const pl_container *c)
 	if (c->apparmor.v && !strcasecmp(c->apparmor.v, "unconfined"))
 		pl_emit_origin(s, &c->apparmor.at, -1, "KSV-0002 docker-bench-5.1", NULL,
 			       "%s runs with AppArmor unconfined", c->target);
-	if (c->selinux_disabled.v == TRI_TRUE)
+	if (c->selinux_disabled.v == TRI_TRUE && !strcmp(c->source_kind, "k8s"))
+		/* Kubernetes has no label:disable; the reader sets the flag for spc_t/unconfined_t */
+		pl_emit_origin(s, &c->selinux_disabled.at, -1, "docker-bench-5.2", NULL,
+			       "%s runs with an unconfined SELinux type (seLinuxOptions.type)",
+			       c->target);
+	else if (c->selinux_disabled.v == TRI_TRUE)
 		pl_emit_origin(s, &c->selinux_disabled.at, -1, "docker-bench-5.2", NULL,
 			       "%s disables SELinux labelling (label:disable)", c->target);
 }
@@ -517,6 +556,9 @@ static void set_network(pl_scan *s, const pl_k8s_set *set)
 		if (!wl->n)
 			continue;
 		const pl_container *c = &set->containers[wl->first];
+		/* NetworkPolicy does not apply to hostNetwork pods: nothing to suggest. */
+		if (c->host_network.v == TRI_TRUE)
+			continue;
 		bool covered = false;
 		for (size_t i = 0; i < set->nobjects && !covered; i++)
 			covered = set->objects[i].kind == K8S_NETWORK_POLICY &&

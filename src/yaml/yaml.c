@@ -827,6 +827,31 @@ static int parse_stream(loader *L)
 	}
 }
 
+/* libfyaml 0.7 crashes in fy_parser_destroy after some tab errors inside a block explicit
+ * key ("? c:<TAB>:", found by fuzzing; libfyaml issue #57 is the same family). Neither Compose
+ * nor Kubernetes files use explicit keys, so a file that has both a tab and a '?' key
+ * indicator at the start of a line (after indentation and "- ") is refused before libfyaml
+ * sees it. Returns the offset of that '?', or SIZE_MAX. */
+size_t yaml_risky_explicit_key(const char *s, size_t n)
+{
+	if (!memchr(s, '\t', n))
+		return SIZE_MAX;
+	for (size_t i = 0; i < n;) {
+		while (i < n && (s[i] == ' ' || s[i] == '\t' ||
+				 (s[i] == '-' && i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t'))))
+			i++;
+		if (i < n && s[i] == '?' &&
+		    (i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '\r' ||
+		     s[i + 1] == '\n'))
+			return i;
+		const char *nl = memchr(s + i, '\n', n - i);
+		if (!nl)
+			break;
+		i = (size_t)(nl - s) + 1;
+	}
+	return SIZE_MAX;
+}
+
 /* ---------------------------------------------------------------------------------------
  * The API */
 
@@ -848,6 +873,15 @@ int yaml_load(yaml_stream *y, const char *file, const char *text, size_t n)
 		int line, col;
 		pos_at(&L, bad, &line, &col);
 		fail_at(&L, line, col, "%s", why);
+		return -1;
+	}
+
+	size_t q = yaml_risky_explicit_key(text, n);
+	if (q != SIZE_MAX) {
+		int line, col;
+		pos_at(&L, q, &line, &col);
+		fail_at(&L, line, col, "an explicit key ('?') in a file with tab characters is not "
+				       "supported");
 		return -1;
 	}
 

@@ -66,4 +66,9 @@ bool yaml_is_null(const yaml_node *n);
 int yaml_bool(const yaml_node *n); /* 1, 0, or -1 when not a boolean */
 bool yaml_int(const yaml_node *n, long long *out);
 
+/* libfyaml 0.7 crashes on some tab errors inside block explicit keys: the offset of a '?'
+ * key indicator in a text that also has tabs (such input must not reach libfyaml), or
+ * SIZE_MAX. Every libfyaml user in Plimsoll checks it first. */
+size_t yaml_risky_explicit_key(const char *s, size_t n);
+
 #endif

@@ -1,16 +1,19 @@
-# Golden cases for every rule: tests/rules/<CODE>/<case>.Dockerfile (input D) or
-# tests/rules/<CODE>/<case>/ (a build context with its Dockerfile, input X), each with
-# <case>.expected: the exact text report of that rule alone (no colour, no summary).
+# Golden cases for every rule, under tests/rules/<CODE>/, each with <case>.expected: the
+# exact text report of that rule alone (no colour, no summary):
+#   <case>.Dockerfile                  input D (no build context)
+#   <case>/                            input X (a build context with its Dockerfile)
+#   docker-compose-<case>.yml          input C (a compose file; paths relative to it)
+#   <case>.k8s.yaml                    input K (Kubernetes manifests)
 # A case whose .expected is empty is a no-fire case. Every rule must have at least one
 # firing and one non-firing case for each input kind it applies to that Plimsoll reads
-# today (D and X). BLESS=1 rewrites the .expected files (then read the diff!).
+# today (D, X, C and K). BLESS=1 rewrites the .expected files (then read the diff!).
 . "$(dirname "$0")/../lib.sh"
 dir=$PL_ROOT/tests/rules
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 run_case() { # code, input path, expected path, context flag
 	local code=$1 in=$2 exp=$3 ctx=$4 name
-	name="$code/$(basename "${in%.Dockerfile}")"
+	name="$code/$(basename "${exp%.expected}")"
 	(cd "$(dirname "$in")" && "$PLIMSOLL" scan --rule "$code" --no-color --quiet $ctx \
 		--fail-on none "$(basename "$in")") >"$tmp/out" 2>"$tmp/err"
 	local rc=$?
@@ -35,12 +38,20 @@ for rdir in "$dir"/PL*/; do
 		[ -d "$d" ] || continue
 		run_case "$code" "$d/Dockerfile" "${d%/}.expected" "" X
 	done
+	for f in "$rdir"docker-compose-*.yml; do
+		[ -e "$f" ] || continue
+		run_case "$code" "$f" "${f%.yml}.expected" "" C
+	done
+	for f in "$rdir"*.k8s.yaml; do
+		[ -e "$f" ] || continue
+		run_case "$code" "$f" "${f%.yaml}.expected" "" K
+	done
 done
 
 # Coverage: each rule, each input kind it reads today, has a firing and a non-firing case.
 "$PLIMSOLL" rules --format json >"$tmp/rules.json"
 while IFS=' ' read -r code inputs; do
-	for kind in D X; do
+	for kind in D X C K; do
 		case " $inputs " in *" $kind "*) ;; *) continue ;; esac
 		k="$tmp/kinds.$code.$kind"
 		check "rule $code has a firing $kind case" grep -qx fire "$k"

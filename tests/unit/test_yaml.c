@@ -518,6 +518,16 @@ static void test_syntax_errors(void **state)
 	load_err("a: \"x\\q\"\n", 1, 6, "invalid escape 'q' in double-quoted string");
 	load_err("a: 'open\n", 1, 5, "single-quoted scalar without closing quote");
 
+	/* libfyaml 0.7 crashes after this one (a tab in a block explicit key): refused first */
+	load_err("a: 1\n- ? c:\t:\n", 2, 3,
+		 "an explicit key ('?') in a file with tab characters is not supported");
+	yaml_stream y;
+	load_ok(&y, "? a\n: 1\n"); /* without tabs, explicit keys are fine */
+	assert_string_equal(get(y.docs[0], "a")->s, "1");
+	yaml_free(&y);
+	load_ok(&y, "a: 'x?\ty'\n# why? \t\n");
+	yaml_free(&y);
+
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
