@@ -208,7 +208,8 @@ static void walk_dir(walk *w, const char *abs, const char *rel, int depth)
 		pl_paths_add(&names, e->d_name);
 	}
 	closedir(d);
-	qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	if (names.n > 1)
+		qsort(names.v, names.n, sizeof *names.v, cmp_str);
 	for (size_t i = 0; i < names.n; i++) {
 		const char *name = names.v[i];
 		buf a = BUF_INIT, r = BUF_INIT;

@@ -64,6 +64,7 @@ typedef struct job {
 	const pl_input *stdin_data;     /* "-" already read, or NULL */
 	const char *const *environ;
 	pl_findings *results;
+	pl_linked *linked;              /* per unit: Dockerfiles compose services build from */
 	char **errors;
 	atomic_size_t next;
 	atomic_size_t done;
@@ -86,7 +87,7 @@ static void *worker(void *arg)
 						&j->results[i], err, sizeof err);
 		else if (u->kind == U_COMPOSE)
 			rc = pl_scan_compose(j->cfg, (const char *const *)u->paths.v, u->paths.n,
-					     j->environ, &j->results[i], err, sizeof err);
+					     j->environ, &j->results[i], &j->linked[i], err, sizeof err);
 		else
 			rc = pl_scan_manifests(j->cfg, (const char *const *)u->paths.v, u->paths.n,
 					       j->stdin_data, &j->results[i], err, sizeof err);
@@ -103,6 +104,15 @@ static unit *add_unit(unit **v, size_t *n, unit_kind kind)
 	memset(u, 0, sizeof *u);
 	u->kind = kind;
 	return u;
+}
+
+/* The same file under two spellings ("./x/Dockerfile", "x/Dockerfile"). */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (stat(a, &sa) || stat(b, &sb))
+		return !strcmp(a, b);
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 static bool same_dir(const char *a, const char *b)
@@ -359,6 +369,7 @@ int cmd_scan(int argc, char **argv)
 	j.environ = (const char *const *)environ;
 	j.results = xcalloc(nunits + 1, sizeof *j.results);
 	j.errors = xcalloc(nunits + 1, sizeof *j.errors);
+	j.linked = xcalloc(nunits + 1, sizeof *j.linked);
 	size_t nthreads = (size_t)jobs < nunits ? (size_t)jobs : nunits;
 	bool progress = !quiet && isatty(STDERR_FILENO) && nunits >= 50;
 	pthread_t *th = xcalloc(nthreads + 1, sizeof *th);
@@ -380,6 +391,37 @@ int cmd_scan(int argc, char **argv)
 	if (progress)
 		fprintf(stderr, "\r%40s\r", "");
 
+	/* A compose service's Dockerfile is checked with its build context even when the scan
+	 * did not name it (-f compose.yaml): once, after the units, in file order. */
+	pl_paths extra = {0};
+	for (size_t i = 0; i < nunits; i++) {
+		for (size_t k = 0; k < j.linked[i].n; k++) {
+			const char *df = j.linked[i].dockerfiles[k];
+			bool seen = false;
+			for (size_t f = 0; f < files.n && !seen; f++)
+				seen = same_file(files.v[f], df);
+			for (size_t f = 0; f < extra.n && !seen; f++)
+				seen = same_file(extra.v[f], df);
+			if (!seen) {
+				struct stat st;
+				if (stat(df, &st) == 0 && S_ISREG(st.st_mode))
+					pl_paths_add(&extra, df);
+			}
+			free(j.linked[i].dockerfiles[k]);
+		}
+		free(j.linked[i].dockerfiles);
+	}
+	free(j.linked);
+	j.linked = NULL;
+	pl_findings *extra_results = xcalloc(extra.n + 1, sizeof *extra_results);
+	for (size_t i = 0; i < extra.n; i++) {
+		char e2[512];
+		if (pl_scan_dockerfile(&cfg, extra.v[i], extra.v[i], context, &extra_results[i], e2,
+				       sizeof e2) < 0)
+			fprintf(stderr, "%s: error: %s\n", extra.v[i], e2);
+		pl_paths_add(&files, extra.v[i]);
+	}
+
 	bool io_error = false;
 	for (size_t i = 0; i < nunits; i++) {
 		if (j.errors[i]) {
@@ -395,6 +437,14 @@ int cmd_scan(int argc, char **argv)
 		pl_paths_free(&units[i].paths);
 	}
 	free(units);
+	for (size_t i = 0; i < extra.n; i++) {
+		pl_findings_sort(&extra_results[i]);
+		for (size_t k = 0; k < extra_results[i].n; k++)
+			*pl_findings_add(&all) = extra_results[i].v[k];
+		free(extra_results[i].v);
+	}
+	free(extra_results);
+	pl_paths_free(&extra);
 	pl_input_free(&stdin_data);
 
 	pl_report_opts ro = {.color = !no_color && !output && isatty(STDOUT_FILENO) &&

@@ -65,6 +65,8 @@ static void run_container_rules(pl_scan *s, const pl_container *c)
 typedef struct file_cache {
 	char **paths;
 	pl_input *data;
+	size_t **starts;   /* per file: offset of each line, built on first use */
+	size_t *nlines;
 	size_t n;
 } file_cache;
 
@@ -78,6 +80,10 @@ static const pl_input *cached(file_cache *fc, const char *path)
 			return &fc->data[i];
 	fc->paths = xrealloc(fc->paths, (fc->n + 1) * sizeof *fc->paths);
 	fc->data = xrealloc(fc->data, (fc->n + 1) * sizeof *fc->data);
+	fc->starts = xrealloc(fc->starts, (fc->n + 1) * sizeof *fc->starts);
+	fc->nlines = xrealloc(fc->nlines, (fc->n + 1) * sizeof *fc->nlines);
+	fc->starts[fc->n] = NULL;
+	fc->nlines[fc->n] = 0;
 	char err[128];
 	fc->paths[fc->n] = xstrdup(path);
 	if (pl_read_file(path, YAML_MAX_FILE, &fc->data[fc->n], err, sizeof err) < 0)
@@ -90,22 +96,35 @@ static void cache_free(file_cache *fc)
 	for (size_t i = 0; i < fc->n; i++) {
 		free(fc->paths[i]);
 		pl_input_free(&fc->data[i]);
+		free(fc->starts[i]);
 	}
 	free(fc->paths);
 	free(fc->data);
+	free(fc->starts);
+	free(fc->nlines);
 }
 
-static char *line_of(const pl_input *in, int line)
+/* Line `line` of a file, through a line index built once per file (findings are many). */
+static char *line_of(const pl_input *in, size_t **starts, size_t *nlines, int line)
 {
 	if (!in->data || line < 1)
 		return NULL;
-	size_t a = 0;
-	for (int l = 1; l < line; l++) {
-		const char *nl = memchr(in->data + a, '\n', in->len - a);
-		if (!nl)
-			return NULL;
-		a = (size_t)(nl - in->data) + 1;
+	if (!*starts) {
+		size_t cap = 64, n = 0;
+		size_t *v = xmalloc(cap * sizeof *v);
+		v[n++] = 0;
+		for (const char *p = in->data; (p = memchr(p, '\n', in->len - (size_t)(p - in->data)));) {
+			p++;
+			if (n == cap)
+				v = xrealloc(v, (cap *= 2) * sizeof *v);
+			v[n++] = (size_t)(p - in->data);
+		}
+		*starts = v;
+		*nlines = n;
 	}
+	if ((size_t)line > *nlines)
+		return NULL;
+	size_t a = (*starts)[line - 1];
 	const char *nl = memchr(in->data + a, '\n', in->len - a);
 	size_t e = nl ? (size_t)(nl - in->data) : in->len;
 	while (e > a && in->data[e - 1] == '\r')
@@ -117,6 +136,7 @@ static char *line_of(const pl_input *in, int line)
 static void finish(pl_scan *s, pl_findings *out, const pl_input *stdin_data)
 {
 	file_cache fc = {0};
+	size_t *stdin_starts = NULL, stdin_nlines = 0;
 	for (size_t i = 0; i < s->out.n; i++) {
 		pl_finding *f = &s->out.v[i];
 		if (pl_config_path_ignored(s->cfg, f->rule, f->file))
@@ -126,11 +146,17 @@ static void finish(pl_scan *s, pl_findings *out, const pl_input *stdin_data)
 		memset(f, 0, sizeof *f);
 		if (s->cfg->severity[pl_rule_index(o->rule)] >= 0)
 			o->severity = pl_config_severity(s->cfg, o->rule);
-		const pl_input *in = !strcmp(o->file, "-") ? stdin_data : cached(&fc, o->file);
-		if (in)
-			o->source = line_of(in, o->line);
+		if (!strcmp(o->file, "-")) {
+			if (stdin_data)
+				o->source = line_of(stdin_data, &stdin_starts, &stdin_nlines, o->line);
+			continue;
+		}
+		const pl_input *in = cached(&fc, o->file);
+		size_t k = (size_t)(in - fc.data);
+		o->source = line_of(in, &fc.starts[k], &fc.nlines[k], o->line);
 	}
 	cache_free(&fc);
+	free(stdin_starts);
 	pl_findings_free(&s->out);
 	arena_free(&s->mem);
 }
@@ -188,7 +214,8 @@ static void link_dockerfile(pl_compose_project *p, pl_container *c)
 }
 
 int pl_scan_compose(const pl_config *cfg, const char *const *files, size_t nfiles,
-		    const char *const *environ, pl_findings *out, char *err, size_t errlen)
+		    const char *const *environ, pl_findings *out, pl_linked *linked,
+		    char *err, size_t errlen)
 {
 	(void)err, (void)errlen;
 	pl_scan s;
@@ -206,6 +233,12 @@ int pl_scan_compose(const pl_config *cfg, const char *const *files, size_t nfile
 	for (size_t i = 0; i < p.ncontainers; i++) {
 		link_dockerfile(&p, &p.containers[i]);
 		run_container_rules(&s, &p.containers[i]);
+		const char *df = p.containers[i].dockerfile;
+		if (linked && df) {
+			linked->dockerfiles = xrealloc(linked->dockerfiles,
+						       (linked->n + 1) * sizeof *linked->dockerfiles);
+			linked->dockerfiles[linked->n++] = xstrdup(df);
+		}
 	}
 	finish(&s, out, NULL);
 	pl_compose_free(&p);

@@ -10,8 +10,16 @@
  * as Compose merges them. A service that builds its image is checked together with its
  * Dockerfile: a USER or HEALTHCHECK there counts for the service, and the finding says so.
  * environ: the process environment ("K=V", NULL-terminated), read once by the caller. */
+/* The Dockerfiles of services that build are added to linked (malloc'd paths, their
+ * build context being their directory when it is the service's context), so the caller
+ * can check them too, once. linked may be NULL. */
+typedef struct pl_linked {
+	char **dockerfiles;
+	size_t n;
+} pl_linked;
 int pl_scan_compose(const pl_config *cfg, const char *const *files, size_t nfiles,
-		    const char *const *environ, pl_findings *out, char *err, size_t errlen);
+		    const char *const *environ, pl_findings *out, pl_linked *linked,
+		    char *err, size_t errlen);
 
 /* A set of Kubernetes manifests, read together so that Services, PodDisruptionBudgets and
  * NetworkPolicies in one file select workloads in another. A file named "-" is
