@@ -411,6 +411,29 @@ int cmd_scan(int argc, char **argv)
 		}
 		free(j.linked[i].dockerfiles);
 	}
+	/* A compose file that another project includes or extends was checked as part of it:
+	 * drop its own project's findings, or every finding would appear twice. */
+	for (size_t i = 0; i < nunits; i++) {
+		if (units[i].kind != U_COMPOSE)
+			continue;
+		bool included = false;
+		for (size_t o = 0; o < nunits && !included; o++) {
+			if (o == i || units[o].kind != U_COMPOSE)
+				continue;
+			for (size_t k = 0; k < j.linked[o].nread && !included; k++)
+				included = same_file(j.linked[o].read[k], units[i].paths.v[0]) &&
+					   !same_file(units[o].paths.v[0], units[i].paths.v[0]);
+		}
+		if (included) {
+			pl_findings_free(&j.results[i]);
+			memset(&j.results[i], 0, sizeof j.results[i]);
+		}
+	}
+	for (size_t i = 0; i < nunits; i++) {
+		for (size_t k = 0; k < j.linked[i].nread; k++)
+			free(j.linked[i].read[k]);
+		free(j.linked[i].read);
+	}
 	free(j.linked);
 	j.linked = NULL;
 	pl_findings *extra_results = xcalloc(extra.n + 1, sizeof *extra_results);

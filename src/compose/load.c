@@ -157,7 +157,19 @@ static const cz_file *add_file(cz_ctx *c, const char *path, const char *base)
 	n->path = arena_strdup(c->a, path);
 	n->dir = dir_of(c->a, n->path);
 	n->base = base ? base : n->dir;
+	/* relative to the main file's directory (not the base name: sub/compose.yaml and
+	 * compose.yaml must not read the same) */
 	n->label = base_name(n->path);
+	if (c->primary) {
+		const char *slash = strrchr(c->primary, '/');
+		size_t dl = slash ? (size_t)(slash - c->primary) + 1 : 0;
+		if (dl && !strncmp(n->path, c->primary, dl))
+			n->label = n->path + dl;
+		else if (!dl && !strchr(n->path, '/'))
+			n->label = n->path;
+		else if (!dl)
+			n->label = !strncmp(n->path, "./", 2) ? n->path + 2 : n->path;
+	}
 	buf b = BUF_INIT;
 	buf_printf(&b, "from %s", n->label);
 	n->from = arena_strdup(c->a, buf_str(&b));

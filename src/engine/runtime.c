@@ -240,6 +240,10 @@ int pl_scan_compose(const pl_config *cfg, const char *const *files, size_t nfile
 			linked->dockerfiles[linked->n++] = xstrdup(df);
 		}
 	}
+	for (size_t i = 0; linked && i < p.nfiles; i++) {
+		linked->read = xrealloc(linked->read, (linked->nread + 1) * sizeof *linked->read);
+		linked->read[linked->nread++] = xstrdup(p.files[i]);
+	}
 	finish(&s, out, NULL);
 	pl_compose_free(&p);
 	return 0;

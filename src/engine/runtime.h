@@ -16,6 +16,8 @@
 typedef struct pl_linked {
 	char **dockerfiles;
 	size_t n;
+	char **read;       /* every file the project read (override, include, extends) */
+	size_t nread;
 } pl_linked;
 int pl_scan_compose(const pl_config *cfg, const char *const *files, size_t nfiles,
 		    const char *const *environ, pl_findings *out, pl_linked *linked,

@@ -539,7 +539,7 @@ static void test_extends(void **state)
 	assert_string_equal(env_of(s, "B")->value, "2");
 	const pl_container *o = svc(f, "other");
 	assert_int_equal(o->ncap_drop, 1);
-	assert_string_equal(o->cap_drop_at[0].via, "from base.yaml");
+	assert_string_equal(o->cap_drop_at[0].via, "from common/base.yaml");
 	assert_string_equal(o->user.v, "1000");
 	assert_int_equal(o->privileged.v, TRI_FALSE);
 	/* the build context resolves against the extended file's directory */
