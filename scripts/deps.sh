@@ -14,6 +14,9 @@ packages=(
 	libfyaml-dev        # YAML with node positions: .plimsoll.yml (config.c)
 	libjansson-dev      # JSON: the embedded compose-spec schema (compose/schema.c)
 	libpcre2-dev        # the schema's patternProperties regexes (compose/schema.c)
+	libarchive-dev      # built images: tar readers and gzip/zstd layer streams (src/image)
+	libssl-dev          # built images: sha256 of every blob and layer (OpenSSL EVP)
+	zstd                # tests/image/mkimages.py writes tar+zstd layers with the zstd CLI
 	xxd                 # embeds compose-spec.json in the binary (Makefile)
 	pkg-config
 	time                # /usr/bin/time: peak RSS in make bench

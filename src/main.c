@@ -23,6 +23,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{"scan", cmd_scan, "check Dockerfiles and their build contexts (text, json, sarif, junit, github)"},
+	{"image", cmd_image, "check built images: docker save archives and OCI layouts"},
 	{"rules", cmd_rules, "list every rule: code, slug, severity, inputs, peer ids"},
 	{"explain", cmd_explain, "print a rule's documentation (code, slug or peer id)"},
 	{"dump", cmd_dump, "print how a Dockerfile parses (BuildKit's tree, or JSON with positions)"},

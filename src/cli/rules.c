@@ -66,6 +66,25 @@ int cmd_rules(int argc, char **argv)
 			jw_key(&w, "inputs"), jw_str(&w, in);
 			jw_key(&w, "aka"), aka_json(&w, r->aka);
 			jw_key(&w, "opt_in"), jw_bool(&w, r->opt_in);
+			/* the inputs Plimsoll reads for this rule today: an input listed in the
+			 * catalog is only checked once the rule has a check for it */
+			unsigned reads = 0;
+			if (r->check_dockerfile)
+				reads |= IN_D;
+			if (r->check_context)
+				reads |= IN_X;
+			if (r->check_container)
+				reads |= r->inputs & (IN_C | IN_K | IN_I);
+			if (r->check_k8s_set)
+				reads |= IN_K;
+			if (r->check_image)
+				reads |= IN_I;
+			if (!r->check_dockerfile && !r->check_context && !r->check_container &&
+			    !r->check_k8s_set && !r->check_image)
+				reads = r->inputs & (IN_D | IN_C | IN_K); /* reported by the engine */
+			char rd[16];
+			inputs_str(reads, rd);
+			jw_key(&w, "reads"), jw_str(&w, rd);
 			jw_key(&w, "summary"), jw_str(&w, r->summary);
 			jw_obj_end(&w);
 		}

@@ -49,7 +49,7 @@ static void usage(FILE *to)
 
 /* A unit of work: one Dockerfile, one compose project, or all manifests together (so
  * that selectors match across files). */
-typedef enum { U_DOCKERFILE, U_COMPOSE, U_MANIFESTS } unit_kind;
+typedef enum { U_DOCKERFILE, U_COMPOSE, U_MANIFESTS, U_IMAGE } unit_kind;
 
 typedef struct unit {
 	unit_kind kind;
@@ -85,6 +85,8 @@ static void *worker(void *arg)
 		else if (u->kind == U_DOCKERFILE)
 			rc = pl_scan_dockerfile(j->cfg, u->paths.v[0], u->paths.v[0], j->context,
 						&j->results[i], err, sizeof err);
+		else if (u->kind == U_IMAGE)
+			rc = pl_scan_image(j->cfg, u->paths.v[0], 1, &j->results[i], err, sizeof err);
 		else if (u->kind == U_COMPOSE)
 			rc = pl_scan_compose(j->cfg, (const char *const *)u->paths.v, u->paths.n,
 					     j->environ, &j->results[i], &j->linked[i], err, sizeof err);
@@ -171,7 +173,7 @@ static int set_rule(pl_config *c, const char *name, int on)
 	return 0;
 }
 
-int cmd_scan(int argc, char **argv)
+static int scan_main(int argc, char **argv, bool images)
 {
 	const char *format = "text", *output = NULL, *config = NULL, *fail_on = NULL;
 	bool no_color = false, quiet = false, context = true;
@@ -298,6 +300,13 @@ int cmd_scan(int argc, char **argv)
 
 	/* inputs: Dockerfiles one by one, compose projects, and all manifests as one set */
 	pl_found found = {0};
+	pl_paths image_paths = {0};
+	if (images) { /* plimsoll image: every path is an image */
+		for (size_t i = 0; i < inputs.n; i++)
+			pl_paths_add(&image_paths, inputs.v[i]);
+		pl_paths_free(&inputs);
+		memset(&inputs, 0, sizeof inputs);
+	}
 	pl_input stdin_data = {0};
 	bool have_stdin = false;
 	for (size_t i = 0; i < inputs.n; i++) {
@@ -339,6 +348,11 @@ int cmd_scan(int argc, char **argv)
 	size_t nunits = 0;
 	for (size_t i = 0; i < found.dockerfiles.n; i++)
 		pl_paths_add(&add_unit(&units, &nunits, U_DOCKERFILE)->paths, found.dockerfiles.v[i]);
+	for (size_t i = 0; i < image_paths.n; i++) {
+		pl_paths_add(&add_unit(&units, &nunits, U_IMAGE)->paths, image_paths.v[i]);
+		pl_paths_add(&files, image_paths.v[i]);
+	}
+	pl_paths_free(&image_paths);
 	compose_units(&found.compose, &units, &nunits);
 	if (compose_files.n) {
 		unit *u = add_unit(&units, &nunits, U_COMPOSE);
@@ -510,4 +524,14 @@ out:
 	free(only);
 	free(sev);
 	return rc;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	return scan_main(argc, argv, false);
+}
+
+int cmd_image(int argc, char **argv)
+{
+	return scan_main(argc, argv, true);
 }

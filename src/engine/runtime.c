@@ -12,6 +12,7 @@
 #include "dockerfile/parser.h"
 #include "dockerfile/stages.h"
 #include "engine/scan.h"
+#include "image/image.h"
 #include "k8s/k8s.h"
 #include "yaml/yaml.h"
 
@@ -296,4 +297,48 @@ int pl_scan_manifests(const pl_config *cfg, const char *const *files, size_t nfi
 	pl_k8s_set_free(&set);
 	free(streams);
 	return rc;
+}
+
+/* --- images ---------------------------------------------------------------------------- */
+
+int pl_scan_image(const pl_config *cfg, const char *path, int jobs, pl_findings *out,
+		  char *err, size_t errlen)
+{
+	pl_image img;
+	img_opts o = {.jobs = jobs};
+	if (pl_image_open(&img, path, &o, err, errlen) < 0) {
+		pl_image_free(&img);
+		return -1;
+	}
+	pl_scan s;
+	memset(&s, 0, sizeof s);
+	arena_init(&s.mem);
+	s.cfg = cfg;
+	s.path = path;
+	pl_container c;
+	memset(&c, 0, sizeof c);
+	pl_image_container(&img, &c);
+	s.target = c.target;
+	for (size_t i = 0; i < pl_nrules; i++) {
+		const pl_rule *r = pl_rules[i];
+		if (!r->check_image || !pl_config_rule_enabled(cfg, r))
+			continue;
+		s.rule = r;
+		s.target = c.target;
+		r->check_image(&s, &img);
+	}
+	/* the container rules that an image's config can show (user, health check, env,
+	 * registry): run-time settings such as limits or capabilities are not in an image */
+	for (size_t i = 0; i < pl_nrules; i++) {
+		const pl_rule *r = pl_rules[i];
+		if (!r->check_container || !(r->inputs & IN_I) || !pl_config_rule_enabled(cfg, r))
+			continue;
+		s.rule = r;
+		s.target = c.target;
+		r->check_container(&s, &c);
+	}
+	s.target = NULL;
+	finish(&s, out, NULL);
+	pl_image_free(&img);
+	return 0;
 }

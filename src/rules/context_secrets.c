@@ -3,6 +3,7 @@
  * The context model (context/context.h) has already walked the directory, applied
  * .dockerignore and marked the files that are secrets; these rules only read it. */
 #include "context/context.h"
+#include "image/image.h"
 #include "model/secrets.h"
 #include "rules/util.h"
 
@@ -133,6 +134,37 @@ static void check_copy_context(pl_scan *s, const pl_buildctx *x)
 	}
 }
 
+static void check_secret_files(pl_scan *s, const pl_image *img)
+{
+	for (size_t i = 0; i < img->nfiles; i++) {
+		const img_file *f = &img->files[i];
+		if (!f->secret)
+			continue;
+		/* the layer whose blob holds the secret: a later overwrite or delete does not
+		 * remove it from there */
+		int in = f->secret_layer >= 0 ? f->secret_layer : f->layer;
+		char note[200], where[32] = "";
+		pl_layer_note(img, in, note, sizeof note);
+		if (f->secret_line > 0)
+			snprintf(where, sizeof where, ":%d", f->secret_line);
+		const char *sep = f->secret_excerpt ? ": " : "";
+		const char *ex = f->secret_excerpt ? f->secret_excerpt : "";
+		if (f->deleted)
+			pl_emit(s, NULL, NULL, NULL,
+				"%s%s: %s%s%s, added in %s and deleted in layer %d, but still in the "
+				"earlier layer for anyone who pulls the image", f->path, where,
+				f->secret, sep, ex, note, f->deleted_in + 1);
+		else if (in != f->layer)
+			pl_emit(s, NULL, NULL, NULL,
+				"%s%s: %s%s%s in %s; layer %d overwrote the file, but the secret is "
+				"still in the earlier layer for anyone who pulls the image", f->path,
+				where, f->secret, sep, ex, note, f->layer + 1);
+		else
+			pl_emit(s, NULL, NULL, NULL, "%s%s: %s%s%s, added in %s", f->path,
+				where, f->secret, sep, ex, note);
+	}
+}
+
 const pl_rule rule_PL603 = {
 	.code = "PL603", .slug = "secret-file-in-image", .severity = SEV_CRITICAL,
 	.inputs = IN_D | IN_X | IN_I,
@@ -145,6 +177,7 @@ const pl_rule rule_PL603 = {
 	       "--mount=type=secret, or at run time.",
 	.check_dockerfile = check_copy_names,
 	.check_context = check_copy_context,
+	.check_image = check_secret_files,
 };
 
 /* Whether the Dockerfile sends anything from the context at all. */

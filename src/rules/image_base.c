@@ -318,7 +318,12 @@ static void container_registry(pl_scan *s, const pl_container *c)
 	pl_imageref ref;
 	if (!s->cfg->ntrusted || !container_image(c, &ref) || trusted(s->cfg, ref.registry))
 		return;
-	pl_emit_origin(s, &c->image.at, -1, "DL3026", NULL,
-		       "%s pulls %s from %s, which is not a trusted registry", c->target, c->image.v,
-		       ref.registry);
+	if (!strcmp(c->source_kind, "image")) /* the target already names the image */
+		pl_emit_origin(s, &c->image.at, -1, "DL3026", NULL,
+			       "%s comes from %s, which is not a trusted registry", c->target,
+			       ref.registry);
+	else
+		pl_emit_origin(s, &c->image.at, -1, "DL3026", NULL,
+			       "%s pulls %s from %s, which is not a trusted registry", c->target,
+			       c->image.v, ref.registry);
 }

@@ -3,6 +3,7 @@
  * curl-pipe-to-shell, PL113 pipe-without-pipefail, PL117 world-writable-files, PL907
  * cd-instead-of-workdir, PL908 sudo-in-run, and hadolint-parity checks PL914 PL915 PL923
  * PL924 PL929 PL934 PL935. All read the RUN scripts from pl_runs(). */
+#include "image/image.h"
 #include "rules/util.h"
 
 #include <ctype.h>
@@ -255,6 +256,31 @@ static void check_world_writable(pl_scan *s, const df_build *b)
 		}
 }
 
+static bool scratch_dir(const char *p)
+{
+	return !strncmp(p, "/tmp", 4) || !strncmp(p, "/var/tmp", 8) || !strncmp(p, "/dev/shm", 8) ||
+	       !strncmp(p, "/run/lock", 9) || !strncmp(p, "/var/lock", 9);
+}
+
+static void check_world_writable_image(pl_scan *s, const pl_image *img)
+{
+	const char *paths[4096];
+	size_t np = 0;
+	for (size_t i = 0; i < img->nfiles && np < 4096; i++) {
+		const img_file *f = &img->files[i];
+		if (f->deleted || f->type == 'l' || scratch_dir(f->path))
+			continue;
+		if ((f->mode & 0002) && !(f->type == 'd' && (f->mode & 01000)))
+			paths[np++] = f->path;
+	}
+	if (!np)
+		return;
+	char list[1024];
+	pl_path_list(list, sizeof list, paths, np);
+	pl_emit(s, NULL, NULL, NULL, "%zu world-writable path%s outside /tmp: %s", np,
+		np == 1 ? "" : "s", list);
+}
+
 const pl_rule rule_PL117 = {
 	.code = "PL117", .slug = "world-writable-files", .severity = SEV_LOW,
 	.inputs = IN_D | IN_I,
@@ -265,6 +291,7 @@ const pl_rule rule_PL117 = {
 	.fix = "Give ownership to the user that needs write access (chown, COPY --chown) and use "
 	       "755/644.",
 	.check_dockerfile = check_world_writable,
+	.check_image = check_world_writable_image,
 };
 
 /* --- PL907 cd, PL908 sudo -------------------------------------------------------------- */
@@ -391,6 +418,26 @@ static void check_build_tools(pl_scan *s, const df_build *b)
 	}
 }
 
+static void check_compilers(pl_scan *s, const pl_image *img)
+{
+	static const char *const tools[] = {"/usr/bin/gcc", "/usr/bin/cc", "/usr/bin/g++",
+					    "/usr/bin/clang", "/usr/bin/make", "/usr/local/go/bin/go",
+					    "/usr/bin/javac", "/usr/local/cargo/bin/rustc",
+					    "/usr/bin/rustc", NULL};
+	const char *found[16];
+	size_t n = 0;
+	for (size_t i = 0; tools[i]; i++) {
+		const img_file *f = pl_image_file(img, tools[i]);
+		if (f && !f->deleted)
+			found[n++] = tools[i];
+	}
+	if (!n)
+		return;
+	char list[512];
+	pl_path_list(list, sizeof list, found, n);
+	pl_emit(s, NULL, NULL, NULL, "the image ships build tools: %s", list);
+}
+
 const pl_rule rule_PL105 = {
 	.code = "PL105", .slug = "build-tools-in-final-image", .severity = SEV_MEDIUM,
 	.inputs = IN_D | IN_I,
@@ -401,6 +448,7 @@ const pl_rule rule_PL105 = {
 	.fix = "Build in an earlier stage (FROM ... AS build) and COPY --from=build only the "
 	       "artifacts; or remove the tools in the same RUN.",
 	.check_dockerfile = check_build_tools,
+	.check_image = check_compilers,
 };
 
 /* --- PL106 dependency install after copying the whole context -------------------------- */

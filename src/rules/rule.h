@@ -29,6 +29,7 @@ struct df_build;     /* dockerfile/stages.h */
 struct pl_buildctx;  /* context/context.h */
 struct pl_container; /* model/container.h */
 struct pl_k8s_set;   /* k8s/k8s.h */
+struct pl_image;     /* image/image.h */
 
 typedef struct pl_rule {
 	const char *code;       /* "PL101" */
@@ -46,6 +47,8 @@ typedef struct pl_rule {
 	void (*check_container)(struct pl_scan *s, const struct pl_container *c);
 	/* K: what only the whole set of manifests shows (Services, PDBs, NetworkPolicies) */
 	void (*check_k8s_set)(struct pl_scan *s, const struct pl_k8s_set *set);
+	/* I: what only a built image shows (its layers, files, history, digests) */
+	void (*check_image)(struct pl_scan *s, const struct pl_image *img);
 } pl_rule;
 
 /* The table (table.c): every rule, ordered by code. */

@@ -140,6 +140,10 @@ static void container_root(pl_scan *s, const pl_container *c)
 			       "%s sets neither runAsNonRoot: true nor a non-zero runAsUser, so it "
 			       "runs as the image's user, root unless the image says otherwise",
 			       c->target);
+	else if (!strcmp(c->source_kind, "image"))
+		pl_emit_origin(s, &c->at, -1, NULL, NULL,
+			       "%s sets no user in its config (no USER in its Dockerfile): it runs as "
+			       "root", c->target);
 	else if (c->dockerfile)
 		pl_emit_origin(s, &c->at, -1, NULL, NULL,
 			       "%s sets no user, and its image (built from its Dockerfile) sets none "

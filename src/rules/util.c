@@ -1,5 +1,6 @@
 /* util.c - see util.h: the parsed RUN scripts of a build, spans and stage helpers. */
 #include "rules/util.h"
+#include "image/image.h"
 #include "core/buf.h"
 
 #include <stdarg.h>
@@ -140,4 +141,39 @@ void pl_emit_word(pl_scan *s, const pl_run *r, const sh_word *w, const char *aka
 	va_end(ap);
 	pl_emit(s, &span, aka, fix, "%s", buf_str(&m));
 	buf_free(&m);
+}
+
+const char *pl_layer_note(const pl_image *img, int layer, char *out, size_t n)
+{
+	const char *by = layer >= 0 && (size_t)layer < img->nlayers ? img->layers[layer].created_by
+								    : NULL;
+	if (!by) {
+		snprintf(out, n, "layer %d", layer + 1);
+		return out;
+	}
+	/* the classic builder writes metadata steps as "/bin/sh -c #(nop)  CMD ..." and
+	 * BuildKit appends " # buildkit": neither helps the reader */
+	const char *nop = strstr(by, "#(nop) ");
+	if (nop)
+		by = nop + 7;
+	while (*by == ' ')
+		by++;
+	size_t len = strlen(by);
+	static const char bk[] = " # buildkit";
+	if (len >= sizeof bk - 1 && !strcmp(by + len - (sizeof bk - 1), bk))
+		len -= sizeof bk - 1;
+	/* history lines are long shell commands: a short excerpt names the instruction */
+	snprintf(out, n, "layer %d (%.*s%s)", layer + 1, (int)(len > 80 ? 80 : len), by,
+		 len > 80 ? "..." : "");
+	return out;
+}
+
+void pl_path_list(char *out, size_t n, const char *const *paths, size_t np)
+{
+	size_t k = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < np && i < 8; i++)
+		k += (size_t)snprintf(out + k, k < n ? n - k : 0, "%s%s", i ? ", " : "", paths[i]);
+	if (np > 8 && k < n)
+		snprintf(out + k, n - k, " and %zu more", np - 8);
 }

@@ -40,4 +40,10 @@ const char *pl_stage_label(const df_stage *st, char *tmp, size_t n);
 /* Case-insensitive ASCII suffix/prefix tests. */
 bool pl_has_prefix(const char *s, const char *prefix);
 
+struct pl_image;
+/* "layer 3 (RUN apt-get ...)" for image findings. */
+const char *pl_layer_note(const struct pl_image *img, int layer, char *buf, size_t n);
+/* Up to 8 paths, then "and N more". */
+void pl_path_list(char *out, size_t n, const char *const *paths, size_t np);
+
 #endif

@@ -4,6 +4,8 @@
 #   <case>/                            input X (a build context with its Dockerfile)
 #   docker-compose-<case>.yml          input C (a compose file; paths relative to it)
 #   <case>.k8s.yaml                    input K (Kubernetes manifests)
+#   <case>.image.json                  input I (an image spec, built into a docker save or OCI
+#                                      archive by tests/image/spec2image.py at test time)
 # A case whose .expected is empty is a no-fire case. Every rule must have at least one
 # firing and one non-firing case for each input kind it applies to that Plimsoll reads
 # today (D, X, C and K). BLESS=1 rewrites the .expected files (then read the diff!).
@@ -14,8 +16,10 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 run_case() { # code, input path, expected path, context flag
 	local code=$1 in=$2 exp=$3 ctx=$4 name
 	name="$code/$(basename "${exp%.expected}")"
-	(cd "$(dirname "$in")" && "$PLIMSOLL" scan --rule "$code" --no-color --quiet $ctx \
-		--fail-on none "$(basename "$in")") >"$tmp/out" 2>"$tmp/err"
+	local cmd=scan
+	[ -n "${IMAGE:-}" ] && cmd=image
+	(cd "$(dirname "$in")" && "$PLIMSOLL" $cmd --rule "$code" \
+		--no-color --quiet $ctx --fail-on none "$(basename "$in")") >"$tmp/out" 2>"$tmp/err"
 	local rc=$?
 	if [ -n "${BLESS:-}" ]; then cp "$tmp/out" "$exp"; fi
 	if [ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && cmp -s "$tmp/out" "$exp"; then
@@ -46,12 +50,21 @@ for rdir in "$dir"/PL*/; do
 		[ -e "$f" ] || continue
 		run_case "$code" "$f" "${f%.yaml}.expected" "" K
 	done
+	for f in "$rdir"*.image.json; do
+		[ -e "$f" ] || continue
+		img="$tmp/images/$code/$(basename "${f%.json}").tar"
+		mkdir -p "$(dirname "$img")"
+		# the rule's .plimsoll.yml applies to its images too (config is found from the cwd)
+		[ -e "$rdir.plimsoll.yml" ] && cp "$rdir.plimsoll.yml" "$(dirname "$img")/"
+		python3 "$PL_ROOT/tests/image/spec2image.py" "$f" "$img"
+		IMAGE=1 run_case "$code" "$img" "${f%.json}.expected" "" I
+	done
 done
 
 # Coverage: each rule, each input kind it reads today, has a firing and a non-firing case.
 "$PLIMSOLL" rules --format json >"$tmp/rules.json"
 while IFS=' ' read -r code inputs; do
-	for kind in D X C K; do
+	for kind in D X C K I; do
 		case " $inputs " in *" $kind "*) ;; *) continue ;; esac
 		k="$tmp/kinds.$code.$kind"
 		check "rule $code has a firing $kind case" grep -qx fire "$k"
@@ -60,4 +73,4 @@ while IFS=' ' read -r code inputs; do
 done < <(python3 -c '
 import json, sys
 for r in json.load(open(sys.argv[1])):
-    print(r["code"], r["inputs"])' "$tmp/rules.json")
+    print(r["code"], r["reads"])' "$tmp/rules.json")
