@@ -20,6 +20,8 @@
 # a fresh process ("1st pass") and the best of 5 passes in one process ("JIT-warm").
 # Goals: parser >= 200 MB/s, dump peak RSS < 16 MB, scan --jobs 1 >= 50x faster than the
 # fastest figure of the fastest peer, scan peak RSS < 32 MB. Prints PASS/MISS per goal.
+# Last, bench/image.sh: plimsoll image on a generated ~1.1 GB image against zcat and
+# sha256sum of its blobs (its header says how).
 # Exits 0 even on a MISS (a benchmark reports, it does not gate); non-zero if it cannot run.
 set -eu
 set -o pipefail
@@ -292,3 +294,7 @@ row "k8s corpus scan wall time" "$(secs "$k_ns") s" "< 0.5 s" \
 	"$(verdict "$(secs "$k_ns")" "<" 0.5)"
 row "manifests per second" "$(awk -v n="$k_docs" -v ns="$k_ns" 'BEGIN { printf "%.0f", n / (ns / 1e9) }')/s" "" ""
 row "k8s scan peak RSS" "$(mib "$k_rss") MB" "< 64 MB" "$(verdict "$(mib "$k_rss")" "<" 64)"
+
+echo
+echo "=== Image reader: plimsoll image on a ~1.1 GB image vs zcat and sha256sum (bench/image.sh) ==="
+bash "$root/bench/image.sh"

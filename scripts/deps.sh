@@ -16,6 +16,7 @@ packages=(
 	libpcre2-dev        # the schema's patternProperties regexes (compose/schema.c)
 	libarchive-dev      # built images: tar readers and gzip/zstd layer streams (src/image)
 	libssl-dev          # built images: sha256 of every blob and layer (OpenSSL EVP)
+	libcurl4-openssl-dev # images in a registry: the Registry v2 HTTP API (src/image/registry.c)
 	zstd                # tests/image/mkimages.py writes tar+zstd layers with the zstd CLI
 	xxd                 # embeds compose-spec.json in the binary (Makefile)
 	pkg-config

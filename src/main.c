@@ -3,8 +3,11 @@
  * Dispatches to one function per command, as git's builtin table does. */
 #include "cli/cli.h"
 
+#include <curl/curl.h>
+
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -54,6 +57,10 @@ void cli_error_at(const char *path, int line, int col, const char *msg)
 
 int main(int argc, char **argv)
 {
+	/* once, before any thread: libcurl's global state (registries) is not set up lazily
+	 * in a thread-safe way on every version Debian ships */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	atexit(curl_global_cleanup);
 	if (argc < 2) {
 		cmd_help(0, NULL);
 		return 2;

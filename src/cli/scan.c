@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 #include "engine/runtime.h"
 #include "report/report.h"
+#include "report/sbom.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -44,7 +45,52 @@ static void usage(FILE *to)
 		"                    docker compose -f); repeatable\n"
 		"  --no-context      do not read build contexts (.dockerignore, COPY sources)\n"
 		"  --no-color        no colours in text output\n"
-		"  --quiet           no summary line and no progress\n");
+		"  --quiet           no summary line and no progress\n"
+		"  --sbom F          image only: write an SBOM of the image's OS packages\n"
+		"                    (cyclonedx or spdx JSON) instead of the findings\n");
+}
+
+/* plimsoll image --sbom: the packages of one image as CycloneDX or SPDX, no rules. */
+static int sbom_main(const char *path, pl_sbom_format fmt, const char *output, long jobs)
+{
+	pl_image img;
+	img_opts o = {.jobs = (int)jobs};
+	char err[1024];
+	if (pl_image_open(&img, path, &o, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	for (size_t i = 0; i < img.nproblems; i++)
+		fprintf(stderr, "%s: warning: %s: %s\n", path, img.problems[i].where,
+			img.problems[i].msg);
+	pl_pkgs pkgs;
+	pl_pkgs_init(&pkgs);
+	pl_image_packages(&img, &pkgs);
+	if (pkgs.unread)
+		fprintf(stderr, "%s: warning: %zu package database file(s) too large to read; "
+				"the SBOM is incomplete\n", path, pkgs.unread);
+	if (pkgs.truncated)
+		fprintf(stderr, "%s: warning: more than %d packages; the rest are left out\n", path,
+			PL_PKG_MAX);
+	char created[32];
+	pl_sbom_time(created);
+	char *doc = pl_sbom_json(&img, &pkgs, fmt, created, PL_VERSION);
+	int rc = 0;
+	FILE *to = output ? fopen(output, "w") : stdout;
+	if (!to) {
+		fprintf(stderr, "plimsoll image: cannot write %s: %s\n", output, strerror(errno));
+		rc = 2;
+	} else {
+		fputs(doc, to);
+		if (ferror(to) || (to != stdout && fclose(to) != 0)) {
+			fprintf(stderr, "plimsoll image: cannot write %s\n", output ? output : "stdout");
+			rc = 2;
+		}
+	}
+	free(doc);
+	pl_pkgs_free(&pkgs);
+	pl_image_free(&img);
+	return rc;
 }
 
 /* A unit of work: one Dockerfile, one compose project, or all manifests together (so
@@ -65,6 +111,7 @@ typedef struct job {
 	const char *const *environ;
 	pl_findings *results;
 	pl_linked *linked;              /* per unit: Dockerfiles compose services build from */
+	bool image_progress;            /* image reader's bar on stderr (one image, a TTY) */
 	char **errors;
 	atomic_size_t next;
 	atomic_size_t done;
@@ -86,7 +133,8 @@ static void *worker(void *arg)
 			rc = pl_scan_dockerfile(j->cfg, u->paths.v[0], u->paths.v[0], j->context,
 						&j->results[i], err, sizeof err);
 		else if (u->kind == U_IMAGE)
-			rc = pl_scan_image(j->cfg, u->paths.v[0], 1, &j->results[i], err, sizeof err);
+			rc = pl_scan_image(j->cfg, u->paths.v[0], 1, j->image_progress, &j->results[i],
+					   err, sizeof err);
 		else if (u->kind == U_COMPOSE)
 			rc = pl_scan_compose(j->cfg, (const char *const *)u->paths.v, u->paths.n,
 					     j->environ, &j->results[i], &j->linked[i], err, sizeof err);
@@ -176,6 +224,7 @@ static int set_rule(pl_config *c, const char *name, int on)
 static int scan_main(int argc, char **argv, bool images)
 {
 	const char *format = "text", *output = NULL, *config = NULL, *fail_on = NULL;
+	const char *sbom = NULL;
 	bool no_color = false, quiet = false, context = true;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	pl_paths inputs = {0};
@@ -204,6 +253,8 @@ static int scan_main(int argc, char **argv, bool images)
 			goto out;
 		} else if (OPT("--format")) {
 			format = v;
+		} else if (OPT("--sbom")) {
+			sbom = v;
 		} else if (OPT("--output") || OPT("-o")) {
 			output = v;
 		} else if (OPT("--fail-on")) {
@@ -236,6 +287,18 @@ static int scan_main(int argc, char **argv, bool images)
 			pl_paths_add(&inputs, a);
 		}
 #undef OPT
+	}
+	if (sbom) { /* an SBOM instead of the rules: one image, nothing else */
+		int fmt = pl_sbom_format_parse(sbom);
+		if (!images || fmt < 0 || inputs.n != 1 || compose_files.n) {
+			fprintf(stderr, "plimsoll %s: %s\n", images ? "image" : "scan",
+				!images ? "--sbom is for images: plimsoll image --sbom FORMAT IMAGE" :
+				fmt < 0 ? "--sbom wants cyclonedx or spdx" :
+				"--sbom takes exactly one image");
+			goto out;
+		}
+		rc = sbom_main(inputs.v[0], (pl_sbom_format)fmt, output, jobs < 1 || jobs > 256 ? 1 : jobs);
+		goto out;
 	}
 	if (!inputs.n && !compose_files.n)
 		pl_paths_add(&inputs, ".");
@@ -386,6 +449,10 @@ static int scan_main(int argc, char **argv, bool images)
 	j.linked = xcalloc(nunits + 1, sizeof *j.linked);
 	size_t nthreads = (size_t)jobs < nunits ? (size_t)jobs : nunits;
 	bool progress = !quiet && isatty(STDERR_FILENO) && nunits >= 50;
+	size_t nimages = 0;
+	for (size_t i = 0; i < nunits; i++)
+		nimages += units[i].kind == U_IMAGE;
+	j.image_progress = !quiet && isatty(STDERR_FILENO) && nimages == 1 && !progress;
 	pthread_t *th = xcalloc(nthreads + 1, sizeof *th);
 	size_t started = 0;
 	for (size_t i = 0; i + 1 < nthreads; i++)

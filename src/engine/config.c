@@ -24,6 +24,7 @@ size_t yaml_risky_explicit_key(const char *s, size_t n);
 #include <libfyaml.h>
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -87,9 +88,36 @@ void pl_config_free(pl_config *c)
 	free(c->enabled);
 	free(c->severity);
 	free_strv(c->trusted_registries, c->ntrusted);
+	free_strv(c->allow_setuid, c->nallow_setuid);
+	free_strv(c->allow_secrets, c->nallow_secrets);
 	free_ignores(c->ignores, c->nignores);
 	free_labels(c->labels, c->nlabels);
 	memset(c, 0, sizeof *c);
+}
+
+bool pl_config_setuid_allowed(const pl_config *c, const char *path)
+{
+	for (size_t i = 0; i < c->nallow_setuid; i++)
+		if (fnmatch(c->allow_setuid[i], path, 0) == 0)
+			return true;
+	return false;
+}
+
+bool pl_config_secret_allowed(const pl_config *c, const char *path, const char *value,
+			      size_t n, bool within)
+{
+	for (size_t i = 0; i < c->nallow_secrets; i++) {
+		const char *a = c->allow_secrets[i];
+		if (a[0] == '/') { /* a path glob; "*" also matches "/" (no FNM_PATHNAME) */
+			if (path && fnmatch(a, path, 0) == 0)
+				return true;
+		} else if (value) {
+			size_t al = strlen(a);
+			if (within ? memmem(value, n, a, al) != NULL : (al == n && !memcmp(a, value, n)))
+				return true;
+		}
+	}
+	return false;
 }
 
 size_t pl_rule_index(const pl_rule *r)
@@ -500,12 +528,15 @@ typedef struct staged {
 	size_t nlabels;
 	int strict_labels;      /* -1 unset */
 	long low_uid_below;     /* -1 unset */
+	char **allow_setuid, **allow_secrets;
+	size_t nallow_setuid, nallow_secrets;
 } staged;
 
 static const char *const top_keys[] = {
 	"fail-on", "rules", "trusted-registries", "ignore", "label-schema", "strict-labels",
-	"thresholds",
+	"thresholds", "allow",
 };
+static const char *const allow_keys[] = {"setuid", "secrets"};
 static const char *const ignore_keys[] = {"path", "rules"};
 static const char *const threshold_keys[] = {"low-uid-below"};
 static const char *const label_types[] = {
@@ -886,6 +917,54 @@ static int load_thresholds(loader *L, staged *st, const ynode *m)
 	return 0;
 }
 
+/* allow: {setuid: [paths], secrets: [paths or values]} */
+static int load_strings(loader *L, const ynode *v, const char *what, char ***out, size_t *n)
+{
+	if (is_null(v))
+		return 0;
+	if (want_list(L, v, what) != 0)
+		return -1;
+	*out = xcalloc(v->n ? v->n : 1, sizeof **out);
+	for (size_t i = 0; i < v->n; i++) {
+		const ynode *e = v->v[i];
+		if (want_scalar(L, e, what) != 0)
+			return -1;
+		if (e->len == 0)
+			return FAIL(L, e, "empty entry in '%s'", what);
+		(*out)[(*n)++] = xstrdup(e->s);
+	}
+	return 0;
+}
+
+static int load_allow(loader *L, staged *st, const ynode *m)
+{
+	if (is_null(m))
+		return 0;
+	if (want_map(L, m, "allow") != 0)
+		return -1;
+	for (size_t i = 0; i + 1 < m->n; i += 2) {
+		const ynode *k = m->v[i], *v = m->v[i + 1];
+		int rc;
+		switch (key_index(allow_keys, COUNT(allow_keys), k->s)) {
+		case 0:
+			rc = load_strings(L, v, "allow.setuid", &st->allow_setuid, &st->nallow_setuid);
+			for (size_t j = 0; rc == 0 && j < st->nallow_setuid; j++)
+				if (st->allow_setuid[j][0] != '/')
+					rc = FAIL(L, v, "allow.setuid entry '%s' is not an absolute path",
+						  st->allow_setuid[j]);
+			break;
+		case 1:
+			rc = load_strings(L, v, "allow.secrets", &st->allow_secrets,
+					  &st->nallow_secrets);
+			break;
+		default: rc = unknown_key(L, k, allow_keys, COUNT(allow_keys)); break;
+		}
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int load_root(loader *L, staged *st, const ynode *root)
 {
 	if (!root || is_null(root))
@@ -905,12 +984,23 @@ static int load_root(loader *L, staged *st, const ynode *root)
 		case 4: rc = load_labels(L, st, v); break;
 		case 5: rc = load_strict_labels(L, st, v); break;
 		case 6: rc = load_thresholds(L, st, v); break;
+		case 7: rc = load_allow(L, st, v); break;
 		default: rc = unknown_key(L, k, top_keys, COUNT(top_keys)); break;
 		}
 		if (rc != 0)
 			return -1;
 	}
 	return 0;
+}
+
+static void append_strv(char ***to, size_t *nto, char **from, size_t *nfrom)
+{
+	if (!*nfrom)
+		return;
+	*to = xrealloc(*to, (*nto + *nfrom) * sizeof **to);
+	memcpy(*to + *nto, from, *nfrom * sizeof *from);
+	*nto += *nfrom;
+	*nfrom = 0;
 }
 
 /* Move what the file set into c; st's lists are emptied (ownership moves). */
@@ -950,6 +1040,9 @@ static void merge(pl_config *c, staged *st)
 		c->strict_labels = st->strict_labels == 1;
 	if (st->low_uid_below >= 0)
 		c->low_uid_below = (int)st->low_uid_below;
+	append_strv(&c->allow_setuid, &c->nallow_setuid, st->allow_setuid, &st->nallow_setuid);
+	append_strv(&c->allow_secrets, &c->nallow_secrets, st->allow_secrets,
+		    &st->nallow_secrets);
 }
 
 static char *dir_of(const char *path)
@@ -1044,6 +1137,8 @@ int pl_config_load(pl_config *c, const char *path, char *err, size_t errlen)
 	free(st.enabled);
 	free(st.severity);
 	free_strv(st.trusted, st.ntrusted);
+	free_strv(st.allow_setuid, st.nallow_setuid);
+	free_strv(st.allow_secrets, st.nallow_secrets);
 	free_ignores(st.ignores, st.nignores);
 	free_labels(st.labels, st.nlabels);
 	arena_free(&L.mem);

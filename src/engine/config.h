@@ -34,6 +34,12 @@ typedef struct pl_config {
 	pl_label_rule *labels;  /* label-schema (hadolint DL3049-DL3058 family) */
 	size_t nlabels;
 	bool strict_labels;
+	/* allow-lists (`allow:`): setuid paths PL116 accepts; secret paths (entries starting
+	 * with '/', globs over image paths) and literal values the secret rules accept */
+	char **allow_setuid;
+	size_t nallow_setuid;
+	char **allow_secrets;
+	size_t nallow_secrets;
 	/* thresholds */
 	int low_uid_below;      /* PL216: UIDs below this are "low"; default 10000 */
 } pl_config;
@@ -53,5 +59,11 @@ bool pl_config_rule_enabled(const pl_config *c, const pl_rule *r);
 pl_severity pl_config_severity(const pl_config *c, const pl_rule *r);
 /* Whether findings of r in file (a path as scanned) are ignored by a per-path rule. */
 bool pl_config_path_ignored(const pl_config *c, const pl_rule *r, const char *file);
+/* Whether an image path is in allow.setuid (PL116). */
+bool pl_config_setuid_allowed(const pl_config *c, const char *path);
+/* Whether a secret is accepted by allow.secrets: path (an image path, or NULL) matches a
+ * '/' glob, or value (or NULL) equals, or with `within` contains, a literal entry. */
+bool pl_config_secret_allowed(const pl_config *c, const char *path, const char *value,
+			      size_t n, bool within);
 
 #endif

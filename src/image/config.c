@@ -154,7 +154,21 @@ void img_container_prepare(img_ctx *x)
 	pl_image *img = x->img;
 	arena *a = &img->mem;
 	char t[1024];
-	snprintf(t, sizeof t, "image %s", img->ref ? img->ref : img->path);
+	/* an OCI layout's ref.name is often a bare tag ("1.0"): name the layout with it */
+	const char *ref = img->ref;
+	if (ref && !strpbrk(ref, ":/@")) {
+		const char *base = img->path + strlen(img->path);
+		while (base > img->path && base[-1] == '/')
+			base--; /* "dir/" */
+		const char *end = base;
+		while (base > img->path && base[-1] != '/')
+			base--;
+		if (end - base > 4 && !strncmp(end - 4, ".tar", 4))
+			end -= 4; /* "app.tar" names the image "app" */
+		snprintf(t, sizeof t, "image %.*s:%s", (int)(end - base), base, ref);
+	} else {
+		snprintf(t, sizeof t, "image %s", ref ? ref : img->path);
+	}
 	img->c_target = arena_strdup(a, t);
 	img->c_env = arena_alloc(a, (img->nenv + 1) * sizeof *img->c_env);
 	for (size_t i = 0; i < img->nenv; i++) {
@@ -198,6 +212,45 @@ static pl_num num(double v)
 	return n;
 }
 
+/* A named user (User "app" or "app:staff") resolved through the image's own /etc/passwd,
+ * as the runtime does at start: a missing name (or no /etc/passwd) fails the start with
+ * "unable to find user". Numeric users need no lookup. */
+static void resolve_user(const pl_image *img, pl_container *c)
+{
+	const char *u = c->user.v;
+	if (!u)
+		return;
+	size_t n = strcspn(u, ":");
+	bool numeric = n > 0;
+	for (size_t i = 0; i < n; i++)
+		numeric = numeric && u[i] >= '0' && u[i] <= '9';
+	if (numeric || n == 0 || (n == 4 && !strncmp(u, "root", 4)))
+		return;
+	const img_file *f = pl_image_file(img, "/etc/passwd");
+	if (f && (f->type != '-' || !f->content))
+		return; /* a symlink, or over the size budget: not known, so no claim */
+	const char *p = f ? f->content : NULL;
+	const char *end = p ? p + f->content_len : NULL;
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		/* name:password:uid:gid:gecos:home:shell */
+		const char *c1 = memchr(p, ':', (size_t)(le - p));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1)) : NULL;
+		if (c1 && c2 && (size_t)(c1 - p) == n && !memcmp(p, u, n)) {
+			char *e;
+			long uid = strtol(c2 + 1, &e, 10);
+			if (e > c2 + 1 && (*e == ':' || e == le) && uid >= 0) {
+				c->user_uid.set = true;
+				c->user_uid.v = (double)uid;
+			}
+			return;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	c->user_unknown = f ? "its /etc/passwd does not define it" : "it has no /etc/passwd";
+}
+
 void pl_image_container(const pl_image *img, pl_container *c)
 {
 	memset(c, 0, sizeof *c);
@@ -207,7 +260,7 @@ void pl_image_container(const pl_image *img, pl_container *c)
 			    &c->automount_sa_token};
 	for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
 		flags[i]->v = TRI_UNSET;
-	pl_num *nums[] = {&c->run_as_user, &c->mem_limit, &c->cpu_limit, &c->mem_request,
+	pl_num *nums[] = {&c->run_as_user, &c->user_uid, &c->mem_limit, &c->cpu_limit, &c->mem_request,
 			  &c->cpu_request, &c->pids_limit, &c->replicas};
 	for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
 		nums[i]->v = -1;
@@ -223,6 +276,7 @@ void pl_image_container(const pl_image *img, pl_container *c)
 	c->image.v = img->ref;
 	/* an empty User is root by default: left unset, as a compose service without user: */
 	c->user.v = img->user && img->user[0] ? img->user : NULL;
+	resolve_user(img, c);
 	c->env = img->c_env;
 	c->nenv = img->c_nenv;
 	c->ports = img->c_ports;

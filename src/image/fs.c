@@ -182,6 +182,15 @@ static void put(img_ctx *x, const img_rec *r, int layer)
 	nd->f.size = r->size;
 	nd->f.link = r->link ? arena_strdup(&img->mem, r->link) : NULL;
 	nd->f.has_file_caps = r->caps;
+	nd->f.content = NULL;
+	nd->f.content_len = 0;
+	if (r->content && x->kept_bytes + r->content_len <= IMG_KEEP_TOTAL) {
+		char *c = arena_alloc(&img->mem, r->content_len + 1); /* zeroed: NUL-terminated */
+		memcpy(c, r->content, r->content_len);
+		nd->f.content = c;
+		nd->f.content_len = r->content_len;
+		x->kept_bytes += r->content_len;
+	}
 	nd->f.layer = layer;
 	nd->f.deleted = false;
 	nd->f.deleted_in = -1;

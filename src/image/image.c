@@ -1,12 +1,15 @@
 /* image.c - pl_image_open: the order of the work (source, layout, config, layers, merge)
  * and the helpers every part shares: problems, path normalisation, sha256 checks. */
 #include "image/internal.h"
+#include "image/registry.h"
 
 #include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 void img_problem_add(img_ctx *x, const char *where, const char *fmt, ...)
 {
@@ -110,6 +113,76 @@ const char *img_blob_path(img_ctx *x, const char *digest, const char *where)
 	return arena_strdup(&x->tmp, b);
 }
 
+/* --- progress bar --------------------------------------------------------------------------- */
+
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The compressed bytes to read: each distinct blob once, by its descriptor size, else the
+ * outer tar member's size (classic docker save), else the file's (a directory). */
+static int64_t blobs_total(img_ctx *x)
+{
+	int64_t total = 0;
+	for (size_t i = 0; i < x->nwants; i++) {
+		const img_want *w = &x->wants[i];
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = !strcmp(x->wants[k].name, w->name);
+		if (seen)
+			continue;
+		int64_t size = w->size;
+		for (size_t m = x->nmembers; size < 0 && m-- > 0;)
+			if (!strcmp(x->members[m].name, w->name))
+				size = x->members[m].size;
+		if (size < 0 && x->is_dir) {
+			char full[2 * IMG_MAX_PATH + 2];
+			struct stat st;
+			snprintf(full, sizeof full, "%s/%s", x->root, w->name);
+			if (stat(full, &st) == 0)
+				size = (int64_t)st.st_size;
+		}
+		total += size > 0 ? size : 0;
+	}
+	return total;
+}
+
+static void human(char *out, size_t n, double bytes)
+{
+	if (bytes >= 1e9)
+		snprintf(out, n, "%.1f GB", bytes / 1e9);
+	else
+		snprintf(out, n, "%.0f MB", bytes / 1e6);
+}
+
+void img_progress(img_ctx *x, const img_job *job)
+{
+	if (!x->opts->progress)
+		return;
+	double now = mono_now();
+	if (now - x->prog_start < 1.0 || now - x->prog_last < 0.1)
+		return;
+	x->prog_last = now;
+	double done = (double)(x->prog_done + (job ? job->blob_bytes : 0));
+	double total = (double)x->prog_total;
+	if (total < done)
+		total = done;
+	double frac = total > 0 ? done / total : 0;
+	char bar[24], a[32], b[32];
+	int width = 20, full = (int)(frac * width);
+	for (int i = 0; i < width; i++)
+		bar[i] = i < full ? '=' : i == full ? '>' : ' ';
+	bar[width] = '\0';
+	human(a, sizeof a, done);
+	human(b, sizeof b, total);
+	fprintf(stderr, "\r[%s] %s / %s  layer %zu/%zu  %.0f MB/s\033[K", bar, a, b, x->prog_layer,
+		x->njobs, done / 1e6 / (now - x->prog_start));
+	fflush(stderr);
+}
+
 int pl_image_open(pl_image *img, const char *path, const img_opts *opts, char *err,
 		  size_t errlen)
 {
@@ -127,6 +200,8 @@ int pl_image_open(pl_image *img, const char *path, const img_opts *opts, char *e
 	x.max_uncompressed = x.opts->max_layer_bytes > 0 ? x.opts->max_layer_bytes
 							   : IMG_MAX_UNCOMPRESSED;
 	x.config_size = -1;
+	if (x.opts->progress)
+		x.prog_start = mono_now();
 	arena_init(&x.tmp);
 	img_fs_init(&x.fs);
 	int rc = -1;
@@ -151,11 +226,16 @@ int pl_image_open(pl_image *img, const char *path, const img_opts *opts, char *e
 	x.scratch = malloc(IMG_SECRET_SCAN);
 	if (!x.scratch)
 		abort();
+	x.prog_total = blobs_total(&x);
 	img_src_read_layers(&x);
 	img_fs_finish(&x);
 	img_container_prepare(&x);
 	rc = 0;
 out:
+	if (x.prog_last > 0) {
+		fputs("\r\033[K", stderr); /* erase the bar */
+		fflush(stderr);
+	}
 	for (size_t i = 0; i < x.njobs; i++) {
 		arena_free(&x.jobs[i].mem);
 		free(x.jobs[i].recs);
@@ -164,6 +244,7 @@ out:
 	free(x.scratch);
 	img_fs_free(&x.fs);
 	arena_free(&x.tmp);
+	img_reg_free(x.reg);
 	if (rc != 0) {
 		if (err && errlen && !err[0])
 			snprintf(err, errlen, "%s: cannot be read", path);

@@ -34,6 +34,10 @@ typedef struct img_file {
 	const char *secret;      /* kind of secret the content or name shows, or NULL */
 	const char *secret_excerpt; /* masked excerpt of the matched secret, or NULL */
 	int secret_line;         /* line of the match in the file, 0 when by name */
+	const char *content;     /* the bytes of the files the rules read whole (/etc/passwd,
+				    /etc/group, the dpkg and apk databases), NUL-terminated;
+				    NULL for every other file or when over the size budget */
+	size_t content_len;
 	int secret_layer;        /* layer whose content held the secret: lower than `layer`
 				    when a later layer overwrote the file (the secret stays in
 				    the lower blob); -1 when no secret */

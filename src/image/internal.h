@@ -20,6 +20,8 @@
 #define IMG_MAX_UNCOMPRESSED (64LL << 30) /* one layer's tar stream (gzip bombs) */
 #define IMG_SECRET_SCAN     (256u << 10)  /* text files scanned for credential patterns */
 #define IMG_SECRET_HEAD     (64u << 10)   /* bytes given to pl_secret_file_kind */
+#define IMG_KEEP_FILE       (16u << 20)   /* one kept file (img_keep_path): larger ones are not kept */
+#define IMG_KEEP_TOTAL      (32u << 20)   /* all kept contents of one image together */
 
 /* A file of the outer tar (pass 1): its normalised name and, for small JSON-looking files,
  * its bytes. */
@@ -49,6 +51,8 @@ typedef struct img_rec {
 	const char *secret;        /* static string from secrets.c */
 	const char *excerpt;       /* in the layer arena */
 	int secret_line;
+	const char *content;       /* the bytes of a kept file (img_keep_path), in the layer arena */
+	size_t content_len;
 } img_rec;
 
 /* One blob read as a layer (several layers may share a blob). */
@@ -96,6 +100,12 @@ typedef struct img_ctx {
 	/* source */
 	bool is_dir;
 	const char *root;
+	/* a registry reference instead of a path (registry.c): index.json is the manifest the
+	 * tag names (or one made around it), blobs come over HTTP */
+	struct img_registry *reg;
+	const unsigned char *reg_index, *reg_manifest;
+	size_t reg_index_len, reg_manifest_len;
+	const char *reg_manifest_name; /* "blobs/sha256/<hex>" of reg_manifest */
 	img_member *members;
 	size_t nmembers;
 	size_t captured;
@@ -111,9 +121,14 @@ typedef struct img_ctx {
 	const char *desc_platform; /* platform of the chosen index entry, if any */
 	const char **diff_ids;
 	size_t ndiff_ids;
+	size_t kept_bytes;         /* contents kept on the image so far (IMG_KEEP_TOTAL) */
 	/* scratch for file content (secret detection) */
 	unsigned char *scratch;
 	img_fs fs;
+	/* progress bar (opts->progress): blob bytes in all, read by finished jobs, jobs begun */
+	int64_t prog_total, prog_done;
+	size_t prog_layer;
+	double prog_start, prog_last; /* monotonic seconds; prog_last: last drawn, 0 never */
 } img_ctx;
 
 /* image.c */
@@ -130,6 +145,12 @@ bool img_verify(img_ctx *x, const char *where, const char *digest, int64_t size,
 		const void *data, size_t n);
 /* "blobs/sha256/<hex>" for a valid digest, in the tmp arena, or NULL (problem recorded). */
 const char *img_blob_path(img_ctx *x, const char *digest, const char *where);
+/* The progress bar: redrawn at most 10 times a second, from 1 s after the start, when
+ * opts->progress; `job` is being read (its blob_bytes so far count). */
+void img_progress(img_ctx *x, const img_job *job);
+
+/* layer.c: whether the content of this file is kept on the image (users, packages) */
+bool img_keep_path(const char *path);
 
 /* source.c */
 int img_src_open(img_ctx *x, char *err, size_t errlen);

@@ -36,6 +36,7 @@ static la_ssize_t raw_cb(struct archive *a, void *h, const void **buf)
 	if (n > 0) {
 		EVP_DigestUpdate(p->blob_md, *buf, (size_t)n);
 		p->job->blob_bytes += n;
+		img_progress(p->x, p->job);
 	}
 	return n;
 }
@@ -194,7 +195,20 @@ static void scan_text(img_job *job, img_rec *r, const char *c, size_t n)
 	}
 }
 
-static void secrets(img_ctx *x, img_job *job, struct archive *tar, img_rec *r)
+/* The files whose whole content the rules read: users for PL201, packages for the SBOM. */
+bool img_keep_path(const char *path)
+{
+	return !strcmp(path, "/etc/passwd") || !strcmp(path, "/etc/group") ||
+	       !strcmp(path, "/var/lib/dpkg/status") ||
+	       !strncmp(path, "/var/lib/dpkg/status.d/", 23) ||
+	       !strcmp(path, "/lib/apk/db/installed") ||
+	       !strcmp(path, "/etc/os-release") || !strcmp(path, "/usr/lib/os-release");
+}
+
+/* Secret detection on a file; `kept` is its whole content when already read, else NULL and
+ * the head is read from the archive. */
+static void secrets(img_ctx *x, img_job *job, struct archive *tar, img_rec *r,
+		    const char *kept, size_t nkept)
 {
 	bool by_content = pl_secret_file_needs_content(r->path);
 	const char *kind = pl_secret_file_kind(r->path, NULL, 0);
@@ -203,15 +217,19 @@ static void secrets(img_ctx *x, img_job *job, struct archive *tar, img_rec *r)
 		r->secret = kind;
 		return;
 	}
-	size_t want = r->size > (int64_t)IMG_SECRET_SCAN ? IMG_SECRET_HEAD : (size_t)r->size;
-	size_t n = 0;
-	while (n < want) {
-		la_ssize_t got = archive_read_data(tar, x->scratch + n, want - n);
-		if (got <= 0)
-			break;
-		n += (size_t)got;
+	const char *c = kept;
+	size_t n = nkept;
+	if (!kept) {
+		size_t want = r->size > (int64_t)IMG_SECRET_SCAN ? IMG_SECRET_HEAD : (size_t)r->size;
+		n = 0;
+		while (n < want) {
+			la_ssize_t got = archive_read_data(tar, x->scratch + n, want - n);
+			if (got <= 0)
+				break;
+			n += (size_t)got;
+		}
+		c = (const char *)x->scratch;
 	}
-	const char *c = (const char *)x->scratch;
 	if (by_content && !kind)
 		kind = pl_secret_file_kind(r->path, c, n < IMG_SECRET_HEAD ? n : IMG_SECRET_HEAD);
 	if (kind) {
@@ -219,7 +237,23 @@ static void secrets(img_ctx *x, img_job *job, struct archive *tar, img_rec *r)
 		return;
 	}
 	if (scan)
-		scan_text(job, r, c, n);
+		scan_text(job, r, c, n < IMG_SECRET_SCAN ? n : IMG_SECRET_SCAN);
+}
+
+/* Read a kept file whole into the layer arena. */
+static void keep(img_job *job, struct archive *tar, img_rec *r)
+{
+	char *buf = arena_alloc(&job->mem, (size_t)r->size + 1);
+	size_t n = 0;
+	while (n < (size_t)r->size) {
+		la_ssize_t got = archive_read_data(tar, buf + n, (size_t)r->size - n);
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	buf[n] = '\0';
+	r->content = buf;
+	r->content_len = n;
 }
 
 /* --- entries ----------------------------------------------------------------------------- */
@@ -340,8 +374,10 @@ static bool entry(img_ctx *x, img_job *job, struct archive *tar, struct archive_
 			if (name && !strcmp(name, "security.capability"))
 				r->caps = true;
 	}
+	if (t == '-' && img_keep_path(r->path) && r->size <= (int64_t)IMG_KEEP_FILE)
+		keep(job, tar, r);
 	if (t == '-')
-		secrets(x, job, tar, r);
+		secrets(x, job, tar, r, r->content, r->content_len);
 	return true;
 }
 
@@ -351,6 +387,7 @@ void img_layer_read(img_ctx *x, img_job *job, img_bytes *in)
 			false};
 	if (!p.blob_md || !p.tar_md)
 		abort();
+	x->prog_layer++;
 	EVP_DigestInit_ex(p.blob_md, EVP_sha256(), NULL);
 	EVP_DigestInit_ex(p.tar_md, EVP_sha256(), NULL);
 	p.raw = archive_read_new();
@@ -413,6 +450,7 @@ drain_in:
 		while ((n = in->read(in->h, &b)) > 0) {
 			EVP_DigestUpdate(p.blob_md, b, (size_t)n);
 			job->blob_bytes += n;
+			img_progress(x, job);
 		}
 		if (n < 0)
 			p.in_err = true;
@@ -421,6 +459,7 @@ drain_in:
 		img_problem_add(x, job->name, "blob is truncated or unreadable: %s",
 				in->err[0] ? in->err : "read error");
 	job->complete = !p.in_err && !p.raw_err && !p.bomb && p.raw_eof;
+	x->prog_done += job->blob_bytes;
 	finish_md(p.blob_md, job->blob_sha);
 	finish_md(p.tar_md, job->tar_sha);
 	EVP_MD_CTX_free(p.blob_md);

@@ -210,7 +210,12 @@ static int from_index(img_ctx *x, char *err, size_t errlen)
 	int rc = -1;
 	json_t *index = load(x, "index.json", NULL, -1, NULL, NULL);
 	if (!index) {
-		snprintf(err, errlen, "%s: index.json cannot be read", x->img->path);
+		/* say why: the reader recorded it as a problem of index.json */
+		const char *why = "cannot be read";
+		for (size_t i = 0; i < x->img->nproblems; i++)
+			if (!strcmp(x->img->problems[i].where, "index.json"))
+				why = x->img->problems[i].msg;
+		snprintf(err, errlen, "%s: index.json: %s", x->img->path, why);
 		return -1;
 	}
 	collect(x, &w, index, "index.json", NULL, 0);
@@ -315,8 +320,14 @@ static int from_manifest_json(img_ctx *x, bool only_ref, char *err, size_t errle
 		goto out;
 	}
 	json_t *layers = json_object_get(e, "Layers");
-	if (!cfg || !json_is_array(layers) || json_array_size(layers) > IMG_MAX_LAYERS) {
-		snprintf(err, errlen, "%s: manifest.json: bad Config or Layers", x->img->path);
+	if (json_is_array(layers) && json_array_size(layers) > IMG_MAX_LAYERS) {
+		snprintf(err, errlen, "%s: manifest.json: %zu layers, more than %d", x->img->path,
+			 json_array_size(layers), IMG_MAX_LAYERS);
+		goto out;
+	}
+	if (!cfg || !json_is_array(layers)) {
+		snprintf(err, errlen, "%s: manifest.json: no Config string or no Layers list",
+			 x->img->path);
 		goto out;
 	}
 	if (tag)

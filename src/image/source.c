@@ -7,6 +7,7 @@
  * large is ever held. Layers met out of order wait (as records) until the lower ones are
  * merged. */
 #include "image/internal.h"
+#include "image/registry.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -127,11 +128,95 @@ static int pass1(img_ctx *x, char *err, size_t errlen)
 	return 0;
 }
 
+/* A registry reference: fetch what the tag names. An index (or Docker manifest list) is the
+ * layout's index.json as it is; a single manifest gets a one-entry index.json around it, so
+ * the OCI layout code (platform choice, verification) reads registries unchanged. */
+static int reg_open(img_ctx *x, char *err, size_t errlen)
+{
+	x->reg = img_reg_open(x->root, err, errlen);
+	if (!x->reg)
+		return -1;
+	unsigned char *body;
+	size_t n;
+	char mt[256];
+	if (img_reg_manifest(x->reg, img_reg_reference(x->reg), CAPTURE_MAX, &body, &n, mt,
+			     sizeof mt, err, errlen) < 0)
+		return -1;
+	unsigned char *copy = arena_alloc(&x->tmp, n + 1);
+	memcpy(copy, body, n);
+	free(body);
+	x->captured += n;
+	if (strstr(mt, "index") || strstr(mt, "manifest.list")) {
+		x->reg_index = copy;
+		x->reg_index_len = n;
+		return 0;
+	}
+	char digest[72];
+	img_sha256(copy, n, digest);
+	char name[96];
+	snprintf(name, sizeof name, "blobs/sha256/%s", digest + 7);
+	x->reg_manifest = copy;
+	x->reg_manifest_len = n;
+	x->reg_manifest_name = arena_strdup(&x->tmp, name);
+	char idx[512];
+	int k = snprintf(idx, sizeof idx, "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+			 "\"%s\",\"digest\":\"%s\",\"size\":%zu}]}",
+			 mt[0] ? mt : "application/vnd.oci.image.manifest.v1+json", digest, n);
+	x->reg_index = (const unsigned char *)arena_strdup(&x->tmp, idx);
+	x->reg_index_len = (size_t)k;
+	return 0;
+}
+
+/* A small document from the registry: index.json, the tagged manifest, or a blob (a
+ * config; a manifest of an index when the blob store does not know it as a blob). */
+static int reg_small(img_ctx *x, const char *name, const unsigned char **data, size_t *len)
+{
+	if (!strcmp(name, "index.json")) {
+		*data = x->reg_index;
+		*len = x->reg_index_len;
+		return 0;
+	}
+	if (x->reg_manifest_name && !strcmp(name, x->reg_manifest_name)) {
+		*data = x->reg_manifest;
+		*len = x->reg_manifest_len;
+		return 0;
+	}
+	if (strncmp(name, "blobs/sha256/", 13))
+		return -1;
+	char digest[80], err[512], mt[256];
+	snprintf(digest, sizeof digest, "sha256:%.64s", name + 13);
+	unsigned char *body = NULL;
+	size_t n = 0;
+	int r = img_reg_blob(x->reg, digest, CAPTURE_MAX, &body, &n, err, sizeof err);
+	if (r == 1)
+		r = img_reg_manifest(x->reg, digest, CAPTURE_MAX, &body, &n, mt, sizeof mt, err,
+				     sizeof err) < 0 ? -1 : 0;
+	if (r != 0) {
+		img_problem_add(x, name, "%s", err);
+		return -2;
+	}
+	if (x->captured + n > IMG_MAX_JSON) {
+		free(body);
+		img_problem_add(x, name, "JSON files exceed %u MiB in all; not read",
+				IMG_MAX_JSON >> 20);
+		return -2;
+	}
+	unsigned char *copy = arena_alloc(&x->tmp, n + 1);
+	memcpy(copy, body, n);
+	free(body);
+	x->captured += n;
+	*data = copy;
+	*len = n;
+	return 0;
+}
+
 int img_src_open(img_ctx *x, char *err, size_t errlen)
 {
 	struct stat st;
 	x->root = x->img->path;
 	if (stat(x->root, &st) != 0) {
+		if (errno == ENOENT && img_ref_is_registry(x->root))
+			return reg_open(x, err, errlen);
 		snprintf(err, errlen, "%s: %s", x->root, strerror(errno));
 		return -1;
 	}
@@ -161,6 +246,8 @@ static int open_in_dir(img_ctx *x, const char *name)
 
 bool img_src_has(img_ctx *x, const char *name)
 {
+	if (x->reg) /* what the registry holds is known only by asking: blobs are assumed */
+		return !strcmp(name, "index.json") || !strncmp(name, "blobs/sha256/", 13);
 	if (!x->is_dir)
 		return member(x, name) != NULL;
 	int fd = open_in_dir(x, name);
@@ -174,6 +261,8 @@ bool img_src_has(img_ctx *x, const char *name)
 
 int img_src_small(img_ctx *x, const char *name, const unsigned char **data, size_t *len)
 {
+	if (x->reg)
+		return reg_small(x, name, data, len);
 	if (!x->is_dir) {
 		const img_member *m = member(x, name);
 		if (!m)
@@ -332,10 +421,29 @@ static void read_tar(img_ctx *x)
 	img_merge_ready(x);
 }
 
+static void read_registry(img_ctx *x)
+{
+	for (size_t j = 0; j < x->njobs; j++) {
+		img_job *job = &x->jobs[j];
+		char digest[80];
+		snprintf(digest, sizeof digest, "sha256:%.64s", job->name + 13);
+		img_reg_stream *s = img_reg_blob_open(x->reg, digest);
+		img_bytes in = {img_reg_read, s, {0}};
+		img_layer_read(x, job, &in);
+		if (img_reg_stream_error(s)[0] && !in.err[0])
+			img_problem_add(x, job->name, "download failed: %s", img_reg_stream_error(s));
+		img_reg_stream_close(s);
+		job->done = true;
+		img_merge_ready(x);
+	}
+}
+
 void img_src_read_layers(img_ctx *x)
 {
 	make_jobs(x);
-	if (x->is_dir)
+	if (x->reg)
+		read_registry(x);
+	else if (x->is_dir)
 		read_dir(x);
 	else
 		read_tar(x);

@@ -110,6 +110,9 @@ typedef struct pl_container {
 	/* identity */
 	pl_str user;              /* compose user, image User, live Config.User: "app", "1000:1000" */
 	pl_num run_as_user;       /* K runAsUser (container wins over pod) */
+	pl_num user_uid;          /* I: a named user's uid in the image's own /etc/passwd */
+	const char *user_unknown; /* I: why a named user does not resolve ("its /etc/passwd does
+				     not define it"): the runtime refuses to start the container */
 	pl_flag run_as_non_root;  /* K runAsNonRoot */
 
 	/* privileges */

@@ -138,7 +138,7 @@ static void check_secret_files(pl_scan *s, const pl_image *img)
 {
 	for (size_t i = 0; i < img->nfiles; i++) {
 		const img_file *f = &img->files[i];
-		if (!f->secret)
+		if (!f->secret || pl_config_secret_allowed(s->cfg, f->path, NULL, 0, false))
 			continue;
 		/* the layer whose blob holds the secret: a later overwrite or delete does not
 		 * remove it from there */

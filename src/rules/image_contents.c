@@ -31,7 +31,7 @@ static void check_history(pl_scan *s, const pl_image *img)
 {
 	for (size_t i = 0; i < img->nhistory; i++) {
 		const char *by = img->history[i].created_by;
-		if (!by)
+		if (!by || pl_config_secret_allowed(s->cfg, NULL, by, strlen(by), true))
 			continue;
 		const char *kind = pl_secret_pattern(by, strlen(by));
 		if (kind)
@@ -57,7 +57,8 @@ static void check_setuid(pl_scan *s, const pl_image *img)
 	size_t np = 0;
 	for (size_t i = 0; i < img->nfiles && np < 4096; i++) {
 		const img_file *f = &img->files[i];
-		if (!f->deleted && f->type == '-' && ((f->mode & 06000) || f->has_file_caps))
+		if (!f->deleted && f->type == '-' && ((f->mode & 06000) || f->has_file_caps) &&
+		    !pl_config_setuid_allowed(s->cfg, f->path))
 			paths[np++] = f->path;
 	}
 	if (!np)

@@ -60,9 +60,13 @@ const pl_rule rule_PL201 = {
 	.inputs = IN_D | IN_C | IN_K | IN_I | IN_L,
 	.aka = "DL3002 CKV_DOCKER_3 CKV_DOCKER_8 AVD-DS-0002 CIS-DI-0001 KSV-0012 "
 	       "run-as-non-root runAsNonRoot docker-bench-4.1",
-	.summary = "The process runs as root.",
+	.summary = "The process runs as root. For a built image, a named user is resolved "
+		   "through the image's own /etc/passwd: a name that maps to uid 0 is root, and "
+		   "a name it does not define is reported too (the container cannot start).",
 	.why = "A process that runs as root inside the container is root on the host as soon as "
-	       "one escape or misconfigured mount exists; it can also rewrite its own binaries.",
+	       "one escape or misconfigured mount exists; it can also rewrite its own binaries. "
+	       "A user the image does not define stops the container at start (\"unable to find "
+	       "user\"), usually after a base-image change removed it.",
 	.fix = "Create a user in the image and end the final stage with USER <uid>, e.g. "
 	       "RUN useradd -r -u 10001 app, then USER 10001.",
 	.check_dockerfile = check_root,
@@ -127,6 +131,14 @@ static void container_root(pl_scan *s, const pl_container *c)
 		if (is_root(u))
 			pl_emit_origin(s, &c->user.at, -1, NULL, NULL, "%s runs as %s", c->target,
 				       c->user.v);
+		else if (c->user_unknown) /* not root, but it cannot start: the runtime refuses */
+			pl_emit_origin(s, &c->user.at, -1, NULL, NULL,
+				       "%s runs as user '%s', but %s: the container fails to start "
+				       "(unable to find user %s)", c->target, u, c->user_unknown, u);
+		else if (c->user_uid.set && c->user_uid.v == 0)
+			pl_emit_origin(s, &c->user.at, -1, NULL, NULL,
+				       "%s runs as '%s', which is uid 0 (root) in its /etc/passwd",
+				       c->target, u);
 		return;
 	}
 	if (!strcmp(c->source_kind, "k8s") && c->run_as_non_root.v == TRI_FALSE &&
@@ -545,6 +557,8 @@ static void container_low_uid(pl_scan *s, const pl_container *c)
 			digits = digits && isdigit((unsigned char)*p);
 		if (digits)
 			uid = strtol(u, NULL, 10), at = &c->user.at;
+		else if (c->user_uid.set) /* a name the image's /etc/passwd resolves */
+			uid = (long)c->user_uid.v, at = &c->user.at;
 	}
 	if (uid > 0 && uid < s->cfg->low_uid_below)
 		pl_emit_origin(s, at, -1, "KSV-0020", NULL,

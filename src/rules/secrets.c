@@ -19,6 +19,8 @@ static void check_env(pl_scan *s, const df_build *b)
 				const df_word *raw = &c->node->args[k + 1];
 				const char *name = c->args[k], *val = c->args[k + 1];
 				size_t vl = c->arg_lens[k + 1];
+				if (pl_config_secret_allowed(s->cfg, NULL, val, vl, false))
+					continue; /* allow.secrets in .plimsoll.yml */
 				const char *kind = pl_secret_pattern(val, vl);
 				char masked[64];
 				pl_secret_mask(val, vl, masked, sizeof masked);
@@ -98,6 +100,8 @@ static void container_env(pl_scan *s, const pl_container *c)
 		if (e->kind != ENV_LITERAL || !e->value)
 			continue;
 		size_t vl = strlen(e->value);
+		if (pl_config_secret_allowed(s->cfg, NULL, e->value, vl, false))
+			continue;
 		const char *kind = pl_secret_pattern(e->value, vl);
 		char masked[64];
 		pl_secret_mask(e->value, vl, masked, sizeof masked);
@@ -117,7 +121,8 @@ static void set_configmaps(pl_scan *s, const pl_k8s_set *set)
 		const pl_k8s_configmap *cm = &set->configmaps[i];
 		for (size_t k = 0; k < cm->ndata; k++) {
 			const pl_k8s_kv *kv = &cm->data[k];
-			if (!kv->value)
+			if (!kv->value ||
+			    pl_config_secret_allowed(s->cfg, NULL, kv->value, strlen(kv->value), false))
 				continue;
 			const char *kind = pl_secret_pattern(kv->value, strlen(kv->value));
 			char masked[64];

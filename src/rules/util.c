@@ -154,8 +154,16 @@ const char *pl_layer_note(const pl_image *img, int layer, char *out, size_t n)
 	/* the classic builder writes metadata steps as "/bin/sh -c #(nop)  CMD ..." and
 	 * BuildKit appends " # buildkit": neither helps the reader */
 	const char *nop = strstr(by, "#(nop) ");
-	if (nop)
+	bool run = false;
+	if (nop) {
 		by = nop + 7;
+	} else if (!strncmp(by, "/bin/sh -c ", 11)) { /* the classic builder's RUN */
+		by += 11;
+		run = true;
+	} else if (!strncmp(by, "RUN /bin/sh -c ", 15)) { /* BuildKit's shell-form RUN */
+		by += 15;
+		run = true;
+	}
 	while (*by == ' ')
 		by++;
 	size_t len = strlen(by);
@@ -163,8 +171,8 @@ const char *pl_layer_note(const pl_image *img, int layer, char *out, size_t n)
 	if (len >= sizeof bk - 1 && !strcmp(by + len - (sizeof bk - 1), bk))
 		len -= sizeof bk - 1;
 	/* history lines are long shell commands: a short excerpt names the instruction */
-	snprintf(out, n, "layer %d (%.*s%s)", layer + 1, (int)(len > 80 ? 80 : len), by,
-		 len > 80 ? "..." : "");
+	snprintf(out, n, "layer %d (%s%.*s%s)", layer + 1, run ? "RUN " : "",
+		 (int)(len > 80 ? 80 : len), by, len > 80 ? "..." : "");
 	return out;
 }
 

@@ -305,7 +305,12 @@ static void test_schema_errors(void **state)
 	} cases[] = {
 		{"rulez: {}\n",
 		 "1:1: unknown key 'rulez' (known: fail-on, rules, trusted-registries, ignore, "
-		 "label-schema, strict-labels, thresholds)"},
+		 "label-schema, strict-labels, thresholds, allow)"},
+		{"allow:\n  setuid: [usr/bin/su]\n",
+		 "2:11: allow.setuid entry 'usr/bin/su' is not an absolute path"},
+		{"allow:\n  secret: []\n", "2:3: unknown key 'secret' (known: setuid, secrets)"},
+		{"allow:\n  secrets: [\"\"]\n", "2:13: empty entry in 'allow.secrets'"},
+		{"allow: [a]\n", "1:8: 'allow' must be a mapping"},
 		{"fail-on: high\nrules:\n  PL999: off\n", "3:3: unknown rule 'PL999'"},
 		{"fail-on: urgent\n",
 		 "1:10: bad value 'urgent' for 'fail-on' (expected critical, high, medium, low, "
@@ -457,6 +462,32 @@ static void test_hostile_yaml(void **state)
 
 /* --- per-path ignores ---------------------------------------------------------------- */
 
+static void test_allow(void **state)
+{
+	fixture *f = *state;
+	pl_config c;
+	char err[512];
+	assert_int_equal(load_text(f, &c,
+				   "allow:\n  setuid: [/usr/bin/passwd, \"/opt/*/bin/helper\"]\n"
+				   "  secrets: [\"/usr/share/doc/*\", AKIAPLIMSOLLEXAMPLE0]\n",
+				   err, sizeof err), 0);
+	assert_true(pl_config_setuid_allowed(&c, "/usr/bin/passwd"));
+	assert_true(pl_config_setuid_allowed(&c, "/opt/x/y/bin/helper"));
+	assert_false(pl_config_setuid_allowed(&c, "/usr/bin/su"));
+	assert_true(pl_config_secret_allowed(&c, "/usr/share/doc/a/id_rsa", NULL, 0, false));
+	assert_false(pl_config_secret_allowed(&c, "/root/.ssh/id_rsa", NULL, 0, false));
+	const char *v = "AKIAPLIMSOLLEXAMPLE0";
+	assert_true(pl_config_secret_allowed(&c, NULL, v, strlen(v), false));
+	/* a value is accepted whole, or inside a longer text only when asked (history) */
+	const char *cmd = "RUN aws configure set key AKIAPLIMSOLLEXAMPLE0";
+	assert_false(pl_config_secret_allowed(&c, NULL, cmd, strlen(cmd), false));
+	assert_true(pl_config_secret_allowed(&c, NULL, cmd, strlen(cmd), true));
+	/* a path entry never accepts a value, nor a value entry a path */
+	assert_false(pl_config_secret_allowed(&c, NULL, "/usr/share/doc/x", 16, false));
+	assert_false(pl_config_secret_allowed(&c, "AKIAPLIMSOLLEXAMPLE0", NULL, 0, false));
+	pl_config_free(&c);
+}
+
 static void test_path_ignores(void **state)
 {
 	fixture *f = *state;
@@ -590,6 +621,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_yaml_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_yaml, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_path_ignores, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_allow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
