@@ -47,14 +47,35 @@ static void usage(FILE *to)
 		"  --no-color        no colours in text output\n"
 		"  --quiet           no summary line and no progress\n"
 		"  --sbom F          image only: write an SBOM of the image's OS packages\n"
-		"                    (cyclonedx or spdx JSON) instead of the findings\n");
+		"                    (cyclonedx or spdx JSON) instead of the findings\n"
+		"  --platform P      image only: which image of a multi-platform index\n"
+		"                    (os/arch[/variant]; default: this machine's, or the only one)\n");
+}
+
+/* "os/arch" or "os/arch/variant", lowercase letters and digits */
+static bool platform_ok(const char *p)
+{
+	int parts = 1;
+	if (!*p || *p == '/')
+		return false;
+	for (const char *c = p; *c; c++) {
+		if (*c == '/') {
+			if (c[1] == '/' || !c[1])
+				return false;
+			parts++;
+		} else if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_')) {
+			return false;
+		}
+	}
+	return parts == 2 || parts == 3;
 }
 
 /* plimsoll image --sbom: the packages of one image as CycloneDX or SPDX, no rules. */
-static int sbom_main(const char *path, pl_sbom_format fmt, const char *output, long jobs)
+static int sbom_main(const char *path, pl_sbom_format fmt, const char *output, long jobs,
+		     const char *platform)
 {
 	pl_image img;
-	img_opts o = {.jobs = (int)jobs};
+	img_opts o = {.jobs = (int)jobs, .platform = platform};
 	char err[1024];
 	if (pl_image_open(&img, path, &o, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
@@ -112,6 +133,7 @@ typedef struct job {
 	pl_findings *results;
 	pl_linked *linked;              /* per unit: Dockerfiles compose services build from */
 	bool image_progress;            /* image reader's bar on stderr (one image, a TTY) */
+	const char *platform;           /* --platform: which image of a multi-platform index */
 	char **errors;
 	atomic_size_t next;
 	atomic_size_t done;
@@ -133,8 +155,8 @@ static void *worker(void *arg)
 			rc = pl_scan_dockerfile(j->cfg, u->paths.v[0], u->paths.v[0], j->context,
 						&j->results[i], err, sizeof err);
 		else if (u->kind == U_IMAGE)
-			rc = pl_scan_image(j->cfg, u->paths.v[0], 1, j->image_progress, &j->results[i],
-					   err, sizeof err);
+			rc = pl_scan_image(j->cfg, u->paths.v[0], 1, j->image_progress, j->platform,
+					   &j->results[i], err, sizeof err);
 		else if (u->kind == U_COMPOSE)
 			rc = pl_scan_compose(j->cfg, (const char *const *)u->paths.v, u->paths.n,
 					     j->environ, &j->results[i], &j->linked[i], err, sizeof err);
@@ -224,7 +246,7 @@ static int set_rule(pl_config *c, const char *name, int on)
 static int scan_main(int argc, char **argv, bool images)
 {
 	const char *format = "text", *output = NULL, *config = NULL, *fail_on = NULL;
-	const char *sbom = NULL;
+	const char *sbom = NULL, *platform = NULL;
 	bool no_color = false, quiet = false, context = true;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	pl_paths inputs = {0};
@@ -255,6 +277,8 @@ static int scan_main(int argc, char **argv, bool images)
 			format = v;
 		} else if (OPT("--sbom")) {
 			sbom = v;
+		} else if (OPT("--platform")) {
+			platform = v;
 		} else if (OPT("--output") || OPT("-o")) {
 			output = v;
 		} else if (OPT("--fail-on")) {
@@ -288,6 +312,12 @@ static int scan_main(int argc, char **argv, bool images)
 		}
 #undef OPT
 	}
+	if (platform && (!images || !platform_ok(platform))) {
+		fprintf(stderr, "plimsoll %s: %s\n", images ? "image" : "scan",
+			!images ? "--platform is for images: plimsoll image --platform os/arch IMAGE"
+				: "--platform wants os/arch[/variant], e.g. linux/arm64");
+		goto out;
+	}
 	if (sbom) { /* an SBOM instead of the rules: one image, nothing else */
 		int fmt = pl_sbom_format_parse(sbom);
 		if (!images || fmt < 0 || inputs.n != 1 || compose_files.n) {
@@ -297,7 +327,8 @@ static int scan_main(int argc, char **argv, bool images)
 				"--sbom takes exactly one image");
 			goto out;
 		}
-		rc = sbom_main(inputs.v[0], (pl_sbom_format)fmt, output, jobs < 1 || jobs > 256 ? 1 : jobs);
+		rc = sbom_main(inputs.v[0], (pl_sbom_format)fmt, output, jobs < 1 || jobs > 256 ? 1 : jobs,
+			       platform);
 		goto out;
 	}
 	if (!inputs.n && !compose_files.n)
@@ -452,6 +483,7 @@ static int scan_main(int argc, char **argv, bool images)
 	size_t nimages = 0;
 	for (size_t i = 0; i < nunits; i++)
 		nimages += units[i].kind == U_IMAGE;
+	j.platform = platform;
 	j.image_progress = !quiet && isatty(STDERR_FILENO) && nimages == 1 && !progress;
 	pthread_t *th = xcalloc(nthreads + 1, sizeof *th);
 	size_t started = 0;

@@ -302,10 +302,10 @@ int pl_scan_manifests(const pl_config *cfg, const char *const *files, size_t nfi
 /* --- images ---------------------------------------------------------------------------- */
 
 int pl_scan_image(const pl_config *cfg, const char *path, int jobs, bool progress,
-		  pl_findings *out, char *err, size_t errlen)
+		  const char *platform, pl_findings *out, char *err, size_t errlen)
 {
 	pl_image img;
-	img_opts o = {.jobs = jobs, .progress = progress};
+	img_opts o = {.jobs = jobs, .progress = progress, .platform = platform};
 	if (pl_image_open(&img, path, &o, err, errlen) < 0) {
 		/* the reader's message starts with the path, which the caller prints too */
 		size_t pl = strlen(path);

@@ -34,7 +34,7 @@ int pl_scan_manifests(const pl_config *cfg, const char *const *files, size_t nfi
  * the image cannot be read at all (err set). progress: a bar on stderr while the layers
  * are read (the caller checks that stderr is a terminal). */
 int pl_scan_image(const pl_config *cfg, const char *path, int jobs, bool progress,
-		  pl_findings *out, char *err, size_t errlen);
+		  const char *platform, pl_findings *out, char *err, size_t errlen);
 
 /* Whether text looks like a Kubernetes manifest (a top-level apiVersion and kind). */
 bool pl_looks_like_manifest(const char *text, size_t n);

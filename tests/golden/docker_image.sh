@@ -52,6 +52,24 @@ for want in PL603 PL116 PL601 PL201 PL401; do
 done
 check "docker save (bad image): the deleted key names its layer" \
 	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert any(f["code"]=="PL603" and "deleted in layer" in f["message"] and "/root/.ssh/id_rsa" in f["message"] for f in d["findings"])' "$out"
+# skopeo (Debian's) converts the docker save archive into an OCI layout, as a directory and
+# as a tar: the same image must give the same findings (only the image's name differs)
+norm() { # plimsoll image PATH: "CODE message" lines, the image's name replaced, sorted
+	(cd "$tmp" && "$PLIMSOLL" image --no-color --fail-on none --format json "$1") |
+		python3 -c 'import json,re,sys; [print(f["code"], re.sub(r"image [^ :]+(:[^ :]+)?:? ", "image X ", f["message"])) for f in json.load(sys.stdin)["findings"]]' | sort
+}
+if command -v skopeo >/dev/null; then
+	skopeo copy -q "docker-archive:$tmp/bad.tar" "oci:$tmp/bad-oci:1" &&
+		skopeo copy -q "docker-archive:$tmp/bad.tar" "oci-archive:$tmp/bad-oci.tar:1" ||
+		not_ok "skopeo copy"
+	want=$(norm bad.tar)
+	check "skopeo OCI layout directory: same findings as the docker save" test "$(norm bad-oci)" = "$want"
+	check "skopeo OCI layout tar: same findings as the docker save" test "$(norm bad-oci.tar)" = "$want"
+elif [ "${CI:-}" = true ]; then
+	not_ok "skopeo is not installed (.ci/run installs it)"
+else
+	skip "skopeo conversions" "skopeo is not installed (apt-get install skopeo)"
+fi
 out=$(cd "$tmp" && "$PLIMSOLL" image --no-color --fail-on info --quiet good.tar); rc=$?
 check "docker save (hardened image): no finding, exit 0" bash -c "[ $rc -eq 0 ] && [ -z '$out' ]"
 if [ -n "$out" ]; then sed "s/^/# /" <<<"$out" | head -20; fi
