@@ -1,6 +1,8 @@
 /* image_base.c - catalog section 1, the rules about base images and what FROM/ADD fetch:
  * PL101 image-tag-latest, PL102 image-not-pinned-by-digest, PL103 base-image-not-minimal,
  * PL104 untrusted-registry, PL107 add-instead-of-copy, PL108 add-url-without-checksum. */
+#include "image/image.h"
+#include "image/packages.h"
 #include "model/container.h"
 #include "model/imageref.h"
 #include "rules/util.h"
@@ -124,16 +126,69 @@ static void check_minimal(pl_scan *s, const df_build *b)
 		st->base);
 }
 
+/* The image's distribution from its os-release: /etc/os-release, else (a symlink, the usual
+ * case) /usr/lib/os-release. */
+static void image_distro(const pl_image *img, pl_pkgs *p)
+{
+	const img_file *f = pl_image_file(img, "/etc/os-release");
+	if (!f || !f->content)
+		f = pl_image_file(img, "/usr/lib/os-release");
+	if (f && f->content)
+		pl_pkgs_parse_os_release(p, f->content, f->content_len);
+}
+
+static bool has_file(const pl_image *img, const char *path)
+{
+	const img_file *f = pl_image_file(img, path);
+	return f && f->type != 'd';
+}
+
+/* For a built image the FROM line is gone; what it was shows in the filesystem: a
+ * general-purpose distribution (os-release) that still has its package manager. Debian's
+ * slim variant is marked by the dpkg excludes debuerreotype writes
+ * (/etc/dpkg/dpkg.cfg.d/docker); distroless and chiseled images have no dpkg at all; the
+ * minimal RHEL-family images have microdnf instead of dnf or yum. */
+static void image_minimal(pl_scan *s, const pl_image *img)
+{
+	pl_pkgs p;
+	pl_pkgs_init(&p);
+	image_distro(img, &p);
+	const char *id = p.distro_id;
+	static const char *const rpm_family[] = {"centos", "fedora", "rocky", "almalinux", "amzn",
+						 "ol", "rhel", "opensuse-leap", "opensuse-tumbleweed",
+						 "sles", "arch", NULL};
+	const char *why = NULL;
+	if (id && !strcmp(id, "debian") && has_file(img, "/usr/bin/dpkg") &&
+	    !has_file(img, "/etc/dpkg/dpkg.cfg.d/docker"))
+		why = "the full Debian base, not -slim";
+	else if (id && !strcmp(id, "ubuntu") && has_file(img, "/usr/bin/dpkg"))
+		why = "Ubuntu, which has no slim variant";
+	for (size_t i = 0; id && !why && rpm_family[i]; i++)
+		if (!strcmp(id, rpm_family[i]) &&
+		    (has_file(img, "/usr/bin/dnf") || has_file(img, "/usr/bin/yum") ||
+		     has_file(img, "/usr/bin/zypper") || has_file(img, "/usr/bin/pacman")))
+			why = "a full distribution image with its package manager, not a minimal one";
+	if (why)
+		pl_emit(s, NULL, NULL, NULL,
+			"the image is built on %s (%s): it ships a package manager, a shell and "
+			"packages the application does not use",
+			p.distro_name ? p.distro_name : id, why);
+	pl_pkgs_free(&p);
+}
+
 const pl_rule rule_PL103 = {
 	.code = "PL103", .slug = "base-image-not-minimal", .severity = SEV_LOW,
 	.inputs = IN_D | IN_I,
 	.aka = "",
-	.summary = "The final stage's base is a general-purpose distribution image.",
+	.summary = "The final stage's base is a general-purpose distribution image. In a built "
+		   "image: a general-purpose distribution (os-release) that keeps its package "
+		   "manager, without Debian's slim marker or a minimal variant's microdnf.",
 	.why = "Every package in the image is attack surface and CVE noise, and weight to pull on "
 	       "every deploy. Production images need the application and its runtime only.",
 	.fix = "Use a -slim or alpine variant, a distroless or chainguard image, or scratch for "
 	       "static binaries; build in an earlier stage.",
 	.check_dockerfile = check_minimal,
+	.check_image = image_minimal,
 };
 
 static bool trusted(const pl_config *c, const char *registry)
