@@ -134,6 +134,7 @@ typedef struct job {
 	pl_linked *linked;              /* per unit: Dockerfiles compose services build from */
 	bool image_progress;            /* image reader's bar on stderr (one image, a TTY) */
 	const char *platform;           /* --platform: which image of a multi-platform index */
+	int image_jobs;                 /* threads per image: 2 reads blobs on a second core */
 	char **errors;
 	atomic_size_t next;
 	atomic_size_t done;
@@ -155,7 +156,7 @@ static void *worker(void *arg)
 			rc = pl_scan_dockerfile(j->cfg, u->paths.v[0], u->paths.v[0], j->context,
 						&j->results[i], err, sizeof err);
 		else if (u->kind == U_IMAGE)
-			rc = pl_scan_image(j->cfg, u->paths.v[0], 1, j->image_progress, j->platform,
+			rc = pl_scan_image(j->cfg, u->paths.v[0], j->image_jobs, j->image_progress, j->platform,
 					   &j->results[i], err, sizeof err);
 		else if (u->kind == U_COMPOSE)
 			rc = pl_scan_compose(j->cfg, (const char *const *)u->paths.v, u->paths.n,
@@ -484,6 +485,8 @@ static int scan_main(int argc, char **argv, bool images)
 	for (size_t i = 0; i < nunits; i++)
 		nimages += units[i].kind == U_IMAGE;
 	j.platform = platform;
+	/* cores left over when there are fewer images than --jobs go to each image's reader */
+	j.image_jobs = nimages && (size_t)jobs > nimages ? (int)((size_t)jobs / nimages) : 1;
 	j.image_progress = !quiet && isatty(STDERR_FILENO) && nimages == 1 && !progress;
 	pthread_t *th = xcalloc(nthreads + 1, sizeof *th);
 	size_t started = 0;

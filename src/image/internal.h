@@ -7,6 +7,7 @@
 #include "image/image.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -172,6 +173,28 @@ void img_container_prepare(img_ctx *x);
 
 /* layer.c: stream one blob through sha256, decompression, sha256 and the tar reader. */
 void img_layer_read(img_ctx *x, img_job *job, img_bytes *in);
+
+/* prefetch.c: a blob read and hashed (its descriptor digest) on another thread, handed to
+ * the layer reader through `self`. */
+#define PF_SLOTS 4
+#define PF_SLOT  (1u << 20) /* a source's largest read block (the outer tar's, 1 MiB) */
+typedef struct img_prefetch {
+	img_bytes self;            /* what the layer reader reads from */
+	img_bytes *in;             /* the real source, read by the producer only */
+	struct evp_md_ctx_st *md;  /* the blob's sha256, on the producer's side */
+	unsigned char *buf, *slot[PF_SLOTS];
+	long len[PF_SLOTS];        /* bytes in each slot; 0 the end, -1 an error */
+	int head, count;           /* ring: first filled slot, filled slots */
+	bool holding;              /* the reader holds slot `head` */
+	bool finished, cancel;
+	long final;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t not_empty, not_full;
+} img_prefetch;
+bool img_prefetch_start(img_prefetch *pf, img_bytes *in);
+/* Stop (the producer may be ahead of an early-stopping reader) and give the blob digest. */
+void img_prefetch_stop(img_prefetch *pf, char blob_sha[72]);
 
 /* fs.c */
 void img_fs_init(img_fs *fs);

@@ -22,6 +22,7 @@ typedef struct pipe_state {
 	EVP_MD_CTX *blob_md, *tar_md;
 	struct archive *raw;
 	bool in_err, raw_err, raw_eof, bomb;
+	bool prefetched;  /* the blob is hashed by the prefetch thread, not here */
 } pipe_state;
 
 static la_ssize_t raw_cb(struct archive *a, void *h, const void **buf)
@@ -34,7 +35,8 @@ static la_ssize_t raw_cb(struct archive *a, void *h, const void **buf)
 		return -1;
 	}
 	if (n > 0) {
-		EVP_DigestUpdate(p->blob_md, *buf, (size_t)n);
+		if (!p->prefetched)
+			EVP_DigestUpdate(p->blob_md, *buf, (size_t)n);
 		p->job->blob_bytes += n;
 		img_progress(p->x, p->job);
 	}
@@ -384,9 +386,15 @@ static bool entry(img_ctx *x, img_job *job, struct archive *tar, struct archive_
 void img_layer_read(img_ctx *x, img_job *job, img_bytes *in)
 {
 	pipe_state p = {x, job, in, EVP_MD_CTX_new(), EVP_MD_CTX_new(), NULL, false, false, false,
-			false};
+			false, false};
 	if (!p.blob_md || !p.tar_md)
 		abort();
+	/* two cores or more: read and hash the compressed blob on the other one */
+	img_prefetch pf;
+	if (x->opts->jobs >= 2 && img_prefetch_start(&pf, in)) {
+		in = p.in = &pf.self;
+		p.prefetched = true;
+	}
 	x->prog_layer++;
 	EVP_DigestInit_ex(p.blob_md, EVP_sha256(), NULL);
 	EVP_DigestInit_ex(p.tar_md, EVP_sha256(), NULL);
@@ -448,7 +456,8 @@ drain_in:
 		const void *b;
 		long n;
 		while ((n = in->read(in->h, &b)) > 0) {
-			EVP_DigestUpdate(p.blob_md, b, (size_t)n);
+			if (!p.prefetched)
+				EVP_DigestUpdate(p.blob_md, b, (size_t)n);
 			job->blob_bytes += n;
 			img_progress(x, job);
 		}
@@ -460,7 +469,10 @@ drain_in:
 				in->err[0] ? in->err : "read error");
 	job->complete = !p.in_err && !p.raw_err && !p.bomb && p.raw_eof;
 	x->prog_done += job->blob_bytes;
-	finish_md(p.blob_md, job->blob_sha);
+	if (p.prefetched)
+		img_prefetch_stop(&pf, job->blob_sha);
+	else
+		finish_md(p.blob_md, job->blob_sha);
 	finish_md(p.tar_md, job->tar_sha);
 	EVP_MD_CTX_free(p.blob_md);
 	EVP_MD_CTX_free(p.tar_md);

@@ -194,6 +194,37 @@ static void test_oci_dir_and_tar(void **state)
 	}
 }
 
+/* Two cores: each blob is read and hashed on a second thread (prefetch.c). The result
+ * must be the same in every respect, also for a truncated archive and a bad digest. */
+static void test_prefetch_same(void **state)
+{
+	const char *names[] = {"classic.tar", "oci", "oci.tar", "docker25.tar", "truncated.tar",
+			       "corrupt", "bomb"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		pl_image one, two;
+		/* the bomb under a 1 MiB cap: the reader stops early, the producer must too */
+		int64_t cap = !strcmp(names[i], "bomb") ? 1 << 20 : 0;
+		img_opts o1 = {.jobs = 1, .max_layer_bytes = cap}, o2 = {.jobs = 2, .max_layer_bytes = cap};
+		open_ok(state, names[i], &o1, &one);
+		open_ok(state, names[i], &o2, &two);
+		char *a = files_text(&one), *b = files_text(&two);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+		assert_int_equal(one.nlayers, two.nlayers);
+		for (size_t l = 0; l < one.nlayers; l++) {
+			assert_int_equal(one.layers[l].digest_ok, two.layers[l].digest_ok);
+			assert_int_equal(one.layers[l].diff_id_ok, two.layers[l].diff_id_ok);
+			assert_int_equal(one.layers[l].uncompressed, two.layers[l].uncompressed);
+		}
+		assert_int_equal(one.nproblems, two.nproblems);
+		for (size_t k = 0; k < one.nproblems; k++)
+			assert_string_equal(one.problems[k].msg, two.problems[k].msg);
+		pl_image_free(&one);
+		pl_image_free(&two);
+	}
+}
+
 static void test_docker25(void **state)
 {
 	pl_image img;
@@ -357,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_oci_dir_and_tar),
 		cmocka_unit_test(test_docker25),
 		cmocka_unit_test(test_multi_platform),
+		cmocka_unit_test(test_prefetch_same),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_bomb),
