@@ -172,6 +172,55 @@ static int line_of(const char *c, const char *p)
 	return line;
 }
 
+/* Configuration files, where a random-looking value assigned to a secret name is worth a
+ * look. Libraries' trees (their tests, docs and examples are full of sample keys) and
+ * documentation are not read this way: a false positive there is noise users learn to
+ * ignore. */
+static bool config_like(const char *path)
+{
+	static const char *const vendor[] = {"/node_modules/", "/site-packages/",
+					     "/dist-packages/", "/usr/share/", "/usr/lib/",
+					     "/usr/local/lib/", "/vendor/", "/test", "/spec/",
+					     "/example", "/doc", "/.cache/", NULL};
+	for (size_t i = 0; vendor[i]; i++)
+		if (strstr(path, vendor[i]))
+			return false;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	const char *dot = strrchr(base, '.');
+	static const char *const ext[] = {".conf", ".cfg", ".ini", ".properties", ".yml", ".yaml",
+					  ".toml", ".json", ".xml", ".env", NULL};
+	for (size_t i = 0; dot && ext[i]; i++)
+		if (!strcmp(dot, ext[i]))
+			return true;
+	return !strncmp(base, ".env", 4);
+}
+
+/* Secret-named assignments with a random-looking value (pl_secret_assignment). */
+static bool scan_assignments(img_job *job, img_rec *r, const char *c, size_t n)
+{
+	const char *end = c + n;
+	for (const char *ls = c; ls < end;) {
+		const char *le = memchr(ls, '\n', (size_t)(end - ls));
+		le = le ? le : end;
+		size_t voff, vlen;
+		const char *kind = (size_t)(le - ls) > 20 && (memchr(ls, '=', (size_t)(le - ls)) ||
+							     memchr(ls, ':', (size_t)(le - ls)))
+					   ? pl_secret_assignment(ls, (size_t)(le - ls), &voff, &vlen)
+					   : NULL;
+		if (kind) {
+			char ex[64];
+			pl_secret_mask(ls + voff, vlen, ex, sizeof ex);
+			r->secret = kind;
+			r->secret_line = line_of(c, ls);
+			r->excerpt = arena_strdup(&job->mem, ex);
+			return true;
+		}
+		ls = le + 1;
+	}
+	return false;
+}
+
 static void scan_text(img_job *job, img_rec *r, const char *c, size_t n)
 {
 	if (memchr(c, '\0', n < 8192 ? n : 8192))
@@ -195,6 +244,8 @@ static void scan_text(img_job *job, img_rec *r, const char *c, size_t n)
 		}
 		from = (size_t)(le - c) + 1; /* the rest of this line cannot match either */
 	}
+	if (config_like(r->path))
+		scan_assignments(job, r, c, n);
 }
 
 /* The files whose whole content the rules read: users for PL201, packages for the SBOM. */

@@ -3,6 +3,7 @@
 #include "model/secrets.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <string.h>
 #include <strings.h>
 
@@ -211,4 +212,84 @@ const char *pl_secret_file_kind(const char *relpath, const char *c, size_t n)
 	if (!strcmp(b, "config.json") && memmem(c, n, "\"auth\"", 6))
 		return "Docker registry credentials";
 	return NULL;
+}
+
+double pl_entropy(const char *s, size_t n)
+{
+	size_t count[256] = {0};
+	for (size_t i = 0; i < n; i++)
+		count[(unsigned char)s[i]]++;
+	double h = 0;
+	for (int i = 0; i < 256; i++)
+		if (count[i]) {
+			double p = (double)count[i] / (double)n;
+			h -= p * log2(p);
+		}
+	return h;
+}
+
+static bool value_byte(char c)
+{
+	return isalnum((unsigned char)c) || (c && strchr("+/=_.~-", c));
+}
+
+const char *pl_secret_assignment(const char *line, size_t n, size_t *voff, size_t *vlen)
+{
+	size_t i = 0;
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (n - i > 7 && !strncmp(line + i, "export ", 7))
+		i += 7;
+	bool quoted_key = i < n && line[i] == '"';
+	if (quoted_key)
+		i++;
+	size_t ks = i;
+	while (i < n && (isalnum((unsigned char)line[i]) || line[i] == '_' || line[i] == '-' ||
+			 line[i] == '.'))
+		i++;
+	size_t kl = i - ks;
+	if (kl == 0 || kl >= 128)
+		return NULL;
+	if (quoted_key && (i >= n || line[i++] != '"'))
+		return NULL;
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (i >= n || (line[i] != '=' && line[i] != ':'))
+		return NULL;
+	i++;
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	char q = i < n && (line[i] == '"' || line[i] == '\'') ? line[i++] : 0;
+	size_t vs = i;
+	while (i < n && value_byte(line[i]))
+		i++;
+	size_t vl = i - vs;
+	/* the value must be the whole rest of the line (up to a quote, a comma or a comment) */
+	if (q && (i >= n || line[i] != q))
+		return NULL;
+	if (q)
+		i++;
+	while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == ',' || line[i] == '\r'))
+		i++;
+	if (i < n && line[i] != '#')
+		return NULL;
+	if (vl < 20 || vl > 200)
+		return NULL;
+	char key[128];
+	/* "spring.datasource.password", "db-password": the name check reads SNAKE_CASE */
+	for (size_t k = 0; k < kl; k++)
+		key[k] = line[ks + k] == '.' || line[ks + k] == '-' ? '_' : line[ks + k];
+	key[kl] = '\0';
+	if (!pl_secret_name(key))
+		return NULL;
+	bool alpha = false, digit = false;
+	for (size_t k = 0; k < vl; k++) {
+		alpha = alpha || isalpha((unsigned char)line[vs + k]);
+		digit = digit || isdigit((unsigned char)line[vs + k]);
+	}
+	if (!alpha || !digit || pl_entropy(line + vs, vl) < 3.5)
+		return NULL;
+	*voff = vs;
+	*vlen = vl;
+	return "high-entropy secret assigned to a secret name";
 }

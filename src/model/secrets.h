@@ -18,6 +18,17 @@ bool pl_secret_value_trivial(const char *value, size_t n);
  * key"...), or NULL. */
 const char *pl_secret_pattern(const char *value, size_t n);
 
+/* Shannon entropy of the bytes, in bits per byte. */
+double pl_entropy(const char *s, size_t n);
+
+/* A line of a configuration file that assigns a random-looking literal to a secret name:
+ * `DB_PASSWORD=q7Zp...`, `api_key: "x9..."`, `"client_secret": "..."`. The name must pass
+ * pl_secret_name; the value must be 20 to 200 characters of [A-Za-z0-9+/=_.~-], hold a
+ * letter and a digit, and have at least 3.5 bits of entropy per character, which words,
+ * placeholders ("changeme", "<your-token>", "${TOKEN}") and repeated characters do not.
+ * Returns the kind, with the value's offset and length, or NULL. */
+const char *pl_secret_assignment(const char *line, size_t n, size_t *voff, size_t *vlen);
+
 /* Copy value into out with all but the first 4 characters masked: "AKIA****************". */
 void pl_secret_mask(const char *value, size_t n, char *out, size_t outlen);
 
