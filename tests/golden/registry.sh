@@ -1,6 +1,7 @@
 # `plimsoll image HOST:PORT/REPO:TAG` against a real registry: Debian's docker-registry
-# (the CNCF distribution server), started here on loopback on a free port, once open and
-# once behind htpasswd Basic auth. Images are OCI layouts from tests/image/spec2image.py,
+# (the CNCF distribution server), started here on loopback on free ports: open, behind
+# htpasswd Basic auth, and behind Bearer-token challenges (its "silly" access controller
+# with a small token server as the realm). Images are OCI layouts from tests/image/spec2image.py,
 # pushed with the plain HTTP API by tests/image/push.py (no Docker daemon needed). Checks:
 # the findings read from the registry equal those read from the same archive on disk;
 # a digest reference works; a missing tag, and a protected registry without credentials,
@@ -89,3 +90,52 @@ printf '{"auths": {"127.0.0.1:%s": {"auth": "%s"}}}\n' "$aport" "$(printf tester
 DOCKER_CONFIG=$tmp/creds "$PLIMSOLL" image "127.0.0.1:$aport/team/app:1.0" >/dev/null 2>"$tmp/err"; rc=$?
 check "registry with Basic auth, wrong password: exit 2, unauthorized" \
 	bash -c "[ $rc -eq 2 ] && grep -q 'HTTP 401 (unauthorized' '$tmp/err'"
+
+# Bearer tokens: the registry's "silly" access controller answers every request without an
+# Authorization header with a real Bearer challenge (realm, service, scope) and accepts any
+# header; the realm is a small token server here that records what it was asked and
+# answers with a token. plimsoll must follow the challenge: ask the realm for the pull
+# scope (with the config.json credentials, when there are some) and retry with the token.
+tport=$(free_port)
+cat >"$tmp/token.py" <<'PY'
+import http.server, json, sys
+log = open(sys.argv[2], "a")
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        log.write(self.path + " auth=" + str(self.headers.get("Authorization")) + "\n"); log.flush()
+        body = json.dumps({"token": "plimsoll-test-token"}).encode()
+        self.send_response(200); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+python3 "$tmp/token.py" "$tport" "$tmp/token.log" &
+pids+=($!)
+bport=$(free_port)
+cat >"$tmp/silly.yml" <<YML
+version: 0.1
+log:
+  level: error
+storage:
+  filesystem:
+    rootdirectory: $tmp/open-data
+http:
+  addr: 127.0.0.1:$bport
+auth:
+  silly:
+    realm: http://127.0.0.1:$tport/token
+    service: plimsoll-test-registry
+YML
+docker-registry serve "$tmp/silly.yml" >"$tmp/silly.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$bport") 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$tport") 2>/dev/null && break; sleep 0.1; done
+check "registry with Bearer tokens: same findings" \
+	test "$(DOCKER_CONFIG=$tmp/nocreds findings "127.0.0.1:$bport/team/app:1.0")" = "$local_f"
+check "... the token was asked for the pull scope of the repository and the service" \
+	grep -q '^/token?service=plimsoll-test-registry&scope=repository%3Ateam%2Fapp%3Apull auth=None$' "$tmp/token.log"
+printf '{"auths": {"127.0.0.1:%s": {"auth": "%s"}}}\n' "$bport" "$(printf tester:s3cret-pass | base64)" >"$tmp/creds/config.json"
+: >"$tmp/token.log"
+DOCKER_CONFIG=$tmp/creds findings "127.0.0.1:$bport/team/app:1.0" >/dev/null
+check "... with config.json credentials, sent to the token realm as Basic auth" \
+	grep -q "auth=Basic $(printf tester:s3cret-pass | base64)\$" "$tmp/token.log"
