@@ -48,11 +48,15 @@ static void invalid(pl_scan *s, const char *file, int line, int col, const char 
 	s->path = saved;
 }
 
-static void run_container_rules(pl_scan *s, const pl_container *c)
+/* The container rules on one container; with `only` (IN_I), just the rules that read that
+ * input: an image's config shows user, health check, env and registry, but run-time
+ * settings such as limits or capabilities are not in an image. */
+static void run_container_rules(pl_scan *s, const pl_container *c, unsigned only)
 {
 	for (size_t i = 0; i < pl_nrules; i++) {
 		const pl_rule *r = pl_rules[i];
-		if (!r->check_container || !pl_config_rule_enabled(s->cfg, r))
+		if (!r->check_container || (only && !(r->inputs & only)) ||
+		    !pl_config_rule_enabled(s->cfg, r))
 			continue;
 		s->rule = r;
 		s->target = c->target;
@@ -233,7 +237,7 @@ int pl_scan_compose(const pl_config *cfg, const char *const *files, size_t nfile
 				p.problems[i].msg);
 	for (size_t i = 0; i < p.ncontainers; i++) {
 		link_dockerfile(&p, &p.containers[i]);
-		run_container_rules(&s, &p.containers[i]);
+		run_container_rules(&s, &p.containers[i], 0);
 		const char *df = p.containers[i].dockerfile;
 		if (linked && df) {
 			linked->dockerfiles = xrealloc(linked->dockerfiles,
@@ -285,7 +289,7 @@ int pl_scan_manifests(const pl_config *cfg, const char *const *files, size_t nfi
 		invalid(&s, set.problems[i].file, set.problems[i].line, set.problems[i].col,
 			set.problems[i].message);
 	for (size_t i = 0; i < set.ncontainers; i++)
-		run_container_rules(&s, &set.containers[i]);
+		run_container_rules(&s, &set.containers[i], 0);
 	for (size_t i = 0; i < pl_nrules; i++) {
 		const pl_rule *r = pl_rules[i];
 		if (!r->check_k8s_set || !pl_config_rule_enabled(cfg, r))
@@ -331,17 +335,7 @@ int pl_scan_image(const pl_config *cfg, const char *path, int jobs, bool progres
 		s.target = c.target;
 		r->check_image(&s, &img);
 	}
-	/* the container rules that an image's config can show (user, health check, env,
-	 * registry): run-time settings such as limits or capabilities are not in an image */
-	for (size_t i = 0; i < pl_nrules; i++) {
-		const pl_rule *r = pl_rules[i];
-		if (!r->check_container || !(r->inputs & IN_I) || !pl_config_rule_enabled(cfg, r))
-			continue;
-		s.rule = r;
-		s.target = c.target;
-		r->check_container(&s, &c);
-	}
-	s.target = NULL;
+	run_container_rules(&s, &c, IN_I);
 	finish(&s, out, NULL);
 	pl_image_free(&img);
 	return 0;
