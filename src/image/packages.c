@@ -348,7 +348,7 @@ static bool resolve(const char *path, const char *link, char *out, size_t cap)
 	return true;
 }
 
-static void read_os_release(const pl_image *img, pl_pkgs *p)
+void pl_image_distro(const pl_image *img, pl_pkgs *p)
 {
 	static const char *const paths[] = {"/etc/os-release", "/usr/lib/os-release"};
 	for (size_t i = 0; i < 2; i++) {
@@ -399,7 +399,7 @@ void pl_image_packages(const pl_image *img, pl_pkgs *p)
 	f = db_file(pl_image_file(img, "/lib/apk/db/installed"), p);
 	if (f)
 		pl_pkgs_parse_apk(p, f->content, f->content_len, f->path);
-	read_os_release(img, p);
+	pl_image_distro(img, p);
 	pl_pkgs_sort(p);
 }
 

@@ -55,6 +55,10 @@ void pl_pkgs_parse_os_release(pl_pkgs *p, const char *data, size_t len);
 /* Sort by name, arch, version, type and drop exact duplicates: stable output. */
 void pl_pkgs_sort(pl_pkgs *p);
 
+/* The image's distribution (p->distro_*) from /etc/os-release or /usr/lib/os-release,
+ * following a symlink between them. */
+void pl_image_distro(const pl_image *img, pl_pkgs *p);
+
 /* Everything an image holds (p initialised): both databases, os-release, sorted. */
 void pl_image_packages(const pl_image *img, pl_pkgs *p);
 

@@ -128,6 +128,17 @@ static int pass1(img_ctx *x, char *err, size_t errlen)
 	return 0;
 }
 
+/* A document fetched from the registry (malloc'd) moved into the open's arena, counted
+ * against IMG_MAX_JSON like the small files of a tar or directory. */
+static const unsigned char *keep_doc(img_ctx *x, unsigned char *body, size_t n)
+{
+	unsigned char *copy = arena_alloc(&x->tmp, n + 1);
+	memcpy(copy, body, n);
+	free(body);
+	x->captured += n;
+	return copy;
+}
+
 /* A registry reference: fetch what the tag names. An index (or Docker manifest list) is the
  * layout's index.json as it is; a single manifest gets a one-entry index.json around it, so
  * the OCI layout code (platform choice, verification) reads registries unchanged. */
@@ -142,10 +153,7 @@ static int reg_open(img_ctx *x, char *err, size_t errlen)
 	if (img_reg_manifest(x->reg, img_reg_reference(x->reg), CAPTURE_MAX, &body, &n, mt,
 			     sizeof mt, err, errlen) < 0)
 		return -1;
-	unsigned char *copy = arena_alloc(&x->tmp, n + 1);
-	memcpy(copy, body, n);
-	free(body);
-	x->captured += n;
+	const unsigned char *copy = keep_doc(x, body, n);
 	if (strstr(mt, "index") || strstr(mt, "manifest.list")) {
 		x->reg_index = copy;
 		x->reg_index_len = n;
@@ -201,11 +209,7 @@ static int reg_small(img_ctx *x, const char *name, const unsigned char **data, s
 				IMG_MAX_JSON >> 20);
 		return -2;
 	}
-	unsigned char *copy = arena_alloc(&x->tmp, n + 1);
-	memcpy(copy, body, n);
-	free(body);
-	x->captured += n;
-	*data = copy;
+	*data = keep_doc(x, body, n);
 	*len = n;
 	return 0;
 }

@@ -126,17 +126,6 @@ static void check_minimal(pl_scan *s, const df_build *b)
 		st->base);
 }
 
-/* The image's distribution from its os-release: /etc/os-release, else (a symlink, the usual
- * case) /usr/lib/os-release. */
-static void image_distro(const pl_image *img, pl_pkgs *p)
-{
-	const img_file *f = pl_image_file(img, "/etc/os-release");
-	if (!f || !f->content)
-		f = pl_image_file(img, "/usr/lib/os-release");
-	if (f && f->content)
-		pl_pkgs_parse_os_release(p, f->content, f->content_len);
-}
-
 static bool has_file(const pl_image *img, const char *path)
 {
 	const img_file *f = pl_image_file(img, path);
@@ -152,7 +141,7 @@ static void image_minimal(pl_scan *s, const pl_image *img)
 {
 	pl_pkgs p;
 	pl_pkgs_init(&p);
-	image_distro(img, &p);
+	pl_image_distro(img, &p);
 	const char *id = p.distro_id;
 	static const char *const rpm_family[] = {"centos", "fedora", "rocky", "almalinux", "amzn",
 						 "ol", "rhel", "opensuse-leap", "opensuse-tumbleweed",

@@ -53,20 +53,16 @@ const pl_rule rule_PL606 = {
 
 static void check_setuid(pl_scan *s, const pl_image *img)
 {
-	const char *paths[4096];
-	size_t np = 0;
-	for (size_t i = 0; i < img->nfiles && np < 4096; i++) {
+	pl_pathlist l = {0};
+	for (size_t i = 0; i < img->nfiles; i++) {
 		const img_file *f = &img->files[i];
 		if (!f->deleted && f->type == '-' && ((f->mode & 06000) || f->has_file_caps) &&
 		    !pl_config_setuid_allowed(s->cfg, f->path))
-			paths[np++] = f->path;
+			pl_pathlist_add(&l, f->path);
 	}
-	if (!np)
-		return;
-	char list[1024];
-	pl_path_list(list, sizeof list, paths, np);
-	pl_emit(s, NULL, "CIS-DI-0008", NULL,
-		"%zu setuid/setgid or file-capability binar%s: %s", np, np == 1 ? "y" : "ies", list);
+	if (l.n)
+		pl_emit(s, NULL, "CIS-DI-0008", NULL, "%zu setuid/setgid or file-capability binar%s: %s",
+			l.n, l.n == 1 ? "y" : "ies", pl_pathlist_str(&l));
 }
 
 const pl_rule rule_PL116 = {

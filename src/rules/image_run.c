@@ -264,21 +264,17 @@ static bool scratch_dir(const char *p)
 
 static void check_world_writable_image(pl_scan *s, const pl_image *img)
 {
-	const char *paths[4096];
-	size_t np = 0;
-	for (size_t i = 0; i < img->nfiles && np < 4096; i++) {
+	pl_pathlist l = {0};
+	for (size_t i = 0; i < img->nfiles; i++) {
 		const img_file *f = &img->files[i];
 		if (f->deleted || f->type == 'l' || scratch_dir(f->path))
 			continue;
 		if ((f->mode & 0002) && !(f->type == 'd' && (f->mode & 01000)))
-			paths[np++] = f->path;
+			pl_pathlist_add(&l, f->path);
 	}
-	if (!np)
-		return;
-	char list[1024];
-	pl_path_list(list, sizeof list, paths, np);
-	pl_emit(s, NULL, NULL, NULL, "%zu world-writable path%s outside /tmp: %s", np,
-		np == 1 ? "" : "s", list);
+	if (l.n)
+		pl_emit(s, NULL, NULL, NULL, "%zu world-writable path%s outside /tmp: %s", l.n,
+			l.n == 1 ? "" : "s", pl_pathlist_str(&l));
 }
 
 const pl_rule rule_PL117 = {
@@ -424,18 +420,14 @@ static void check_compilers(pl_scan *s, const pl_image *img)
 					    "/usr/bin/clang", "/usr/bin/make", "/usr/local/go/bin/go",
 					    "/usr/bin/javac", "/usr/local/cargo/bin/rustc",
 					    "/usr/bin/rustc", NULL};
-	const char *found[16];
-	size_t n = 0;
+	pl_pathlist l = {0};
 	for (size_t i = 0; tools[i]; i++) {
 		const img_file *f = pl_image_file(img, tools[i]);
 		if (f && !f->deleted)
-			found[n++] = tools[i];
+			pl_pathlist_add(&l, tools[i]);
 	}
-	if (!n)
-		return;
-	char list[512];
-	pl_path_list(list, sizeof list, found, n);
-	pl_emit(s, NULL, NULL, NULL, "the image ships build tools: %s", list);
+	if (l.n)
+		pl_emit(s, NULL, NULL, NULL, "the image ships build tools: %s", pl_pathlist_str(&l));
 }
 
 const pl_rule rule_PL105 = {

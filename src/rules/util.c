@@ -176,12 +176,16 @@ const char *pl_layer_note(const pl_image *img, int layer, char *out, size_t n)
 	return out;
 }
 
-void pl_path_list(char *out, size_t n, const char *const *paths, size_t np)
+void pl_pathlist_add(pl_pathlist *l, const char *path)
 {
-	size_t k = 0;
-	out[0] = '\0';
-	for (size_t i = 0; i < np && i < 8; i++)
-		k += (size_t)snprintf(out + k, k < n ? n - k : 0, "%s%s", i ? ", " : "", paths[i]);
-	if (np > 8 && k < n)
-		snprintf(out + k, n - k, " and %zu more", np - 8);
+	if (l->n++ < 8 && l->len < sizeof l->text)
+		l->len += (size_t)snprintf(l->text + l->len, sizeof l->text - l->len, "%s%s",
+					   l->n > 1 ? ", " : "", path);
+}
+
+const char *pl_pathlist_str(pl_pathlist *l)
+{
+	if (l->n > 8 && l->len < sizeof l->text)
+		snprintf(l->text + l->len, sizeof l->text - l->len, " and %zu more", l->n - 8);
+	return l->text;
 }

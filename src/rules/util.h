@@ -43,7 +43,13 @@ bool pl_has_prefix(const char *s, const char *prefix);
 struct pl_image;
 /* "layer 3 (RUN apt-get ...)" for image findings. */
 const char *pl_layer_note(const struct pl_image *img, int layer, char *buf, size_t n);
-/* Up to 8 paths, then "and N more". */
-void pl_path_list(char *out, size_t n, const char *const *paths, size_t np);
+/* Paths for one finding: every one counted, the first 8 listed, then "and N more". */
+typedef struct pl_pathlist {
+	size_t n;
+	size_t len;
+	char text[1024];
+} pl_pathlist;
+void pl_pathlist_add(pl_pathlist *l, const char *path);
+const char *pl_pathlist_str(pl_pathlist *l);
 
 #endif

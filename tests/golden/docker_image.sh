@@ -4,10 +4,7 @@
 # must give no finding at all. Needs a Docker Engine and busybox-static: under CI=true
 # (.ci/run starts dockerd) they must be there; elsewhere the suite skips with a reason.
 . "$(dirname "$0")/../lib.sh"
-need() { # reason
-	if [ "${CI:-}" = true ]; then not_ok "docker images: $1"; else skip "docker images" "$1"; fi
-	exit 0
-}
+need() { need_component "docker images" "$1"; }
 command -v docker >/dev/null || need "no docker client"
 docker info >/dev/null 2>&1 || need "no Docker Engine reachable (start dockerd)"
 bb=$(command -v busybox) || need "busybox-static is not installed"
