@@ -794,7 +794,8 @@ typedef struct liner {
 	void *ud;
 	buf line;           /* the line being gathered */
 	bool dropping;      /* the current line went over ENG_MAX_LINE */
-	bool stopped;       /* cb asked to stop */
+	bool stopped;       /* cb or *stop asked to stop */
+	volatile sig_atomic_t *stop;
 	buf *rec;           /* every line passed on, for recording; or NULL */
 	/* the live stream only */
 	CURL *c;
@@ -807,13 +808,13 @@ static void emit(liner *l)
 {
 	size_t n = l->line.len;
 	if (n && l->line.p[n - 1] == '\r')
-		n--;
+		l->line.p[--n] = '\0'; /* callers may read the line as a C string */
 	if (!l->dropping) {
 		if (l->rec) {
 			buf_add(l->rec, l->line.p ? l->line.p : "", n);
 			buf_addc(l->rec, '\n');
 		}
-		if (l->cb(l->ud, l->line.p ? l->line.p : "", n))
+		if (l->cb(l->ud, l->line.p ? l->line.p : "", n) || (l->stop && *l->stop))
 			l->stopped = true;
 	}
 	l->dropping = false;
@@ -844,7 +845,7 @@ static void liner_feed(liner *l, const char *p, size_t n)
 /* The last line, when the stream ended without a newline. */
 static void liner_finish(liner *l)
 {
-	if (!l->stopped && (l->line.len || l->dropping))
+	if (!l->stopped && !(l->stop && *l->stop) && (l->line.len || l->dropping))
 		emit(l);
 }
 
@@ -880,8 +881,7 @@ static int stream_replay(pl_engine *e, const char *path, liner *l,
 	size_t n;
 	while (!l->stopped && !(stop && *stop) && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		liner_feed(l, chunk, n);
-	if (!(stop && *stop))
-		liner_finish(l);
+	liner_finish(l);
 	fclose(f);
 	return 0;
 }
@@ -894,7 +894,7 @@ int pl_engine_stream(pl_engine *e, const char *path, long timeout_ms, pl_engine_
 		return -1;
 	}
 	buf rec = BUF_INIT;
-	liner l = {.cb = cb, .ud = ud, .rec = e->record_dir ? &rec : NULL};
+	liner l = {.cb = cb, .ud = ud, .stop = stop, .rec = e->record_dir ? &rec : NULL};
 	if (e->replay_dir) {
 		int rc = stream_replay(e, path, &l, stop, err, errlen);
 		buf_free(&l.line);
@@ -958,8 +958,8 @@ int pl_engine_stream(pl_engine *e, const char *path, long timeout_ms, pl_engine_
 		goto out;
 	}
 	/* a stop, the callback's stop and the time limit all end a stream that was had */
-	bool normal = cc == CURLE_OK || (cc == CURLE_WRITE_ERROR && l.stopped) ||
-		      (l.status == 200 && cc != CURLE_WRITE_ERROR) || (stop && *stop && !done);
+	bool normal = cc == CURLE_OK || l.stopped || (stop && *stop) ||
+		      (l.status == 200 && cc != CURLE_WRITE_ERROR);
 	if (!normal) {
 		char why[CURL_ERROR_SIZE + 128];
 		describe(c, cc, errbuf, e, timeout_ms, why, sizeof why);
