@@ -37,6 +37,7 @@
 #define ENG_POLL_MS        200          /* how often a stream looks at *stop */
 #define ENG_MAX_DIR        3800         /* a fixture path fits in ENG_PATH */
 #define ENG_PATH           4096
+#define ENG_CT_LEN         128          /* a content type, as in pl_http_resp */
 #define ENG_FIXTURE_MAX    200u
 #define ENG_FIXTURE_CUT    183u         /* + "-" + 16 hex = 200 */
 
@@ -317,8 +318,11 @@ typedef struct sink {
 	buf body;
 	size_t max;
 	bool truncated;
-	char content_type[128];
+	char content_type[ENG_CT_LEN];
 } sink;
+
+_Static_assert(sizeof ((pl_http_resp *)0)->content_type == ENG_CT_LEN,
+	       "on_header writes ENG_CT_LEN bytes of content type");
 
 static size_t on_body(char *p, size_t size, size_t nmemb, void *h)
 {
@@ -335,7 +339,7 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *h)
 
 static size_t on_header(char *p, size_t size, size_t nmemb, void *h)
 {
-	char *ct = h; /* sink.content_type or the stream's, both 128 bytes */
+	char *ct = h; /* sink.content_type or the stream's, both ENG_CT_LEN bytes */
 	size_t n = size * nmemb;
 	if (n >= 5 && !strncmp(p, "HTTP/", 5)) { /* a new response (after 100 Continue) */
 		ct[0] = '\0';
@@ -347,7 +351,7 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *h)
 			v++;
 		while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
 			end--;
-		snprintf(ct, 128, "%.*s", (int)(end - v), v);
+		snprintf(ct, ENG_CT_LEN, "%.*s", (int)(end - v), v);
 	}
 	return n;
 }
@@ -403,8 +407,8 @@ static void describe(CURL *c, CURLcode cc, const char *errbuf, const pl_engine *
 	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os);
 	if (cc == CURLE_COULDNT_CONNECT) {
 		/* curl's own text names "localhost port 80" even for a unix socket */
-		snprintf(out, outlen, "%s%s%s%s", curl_easy_strerror(cc), os ? " (" : "",
-			 os ? strerror((int)os) : "", os ? ")" : "");
+		snprintf(out, outlen, "%s%s%s", curl_easy_strerror(cc), os ? ": " : "",
+			 os ? strerror((int)os) : "");
 		return;
 	}
 	snprintf(out, outlen, "%s", *errbuf ? errbuf : curl_easy_strerror(cc));
@@ -449,8 +453,8 @@ static bool good_path(const char *path)
 	return true;
 }
 
-/* A GET through the engine at url-path `path` (already versioned or not), recorded under
- * key. conn_prefix: start error messages with "cannot connect to ..." (open). */
+/* A GET through the engine of `path` (versioned or not), recorded and replayed under key.
+ * opening: errors read "cannot connect to the Docker Engine at ..." (open's wording). */
 static int engine_get(pl_engine *e, const char *path, const char *key, size_t max,
 		      pl_http_resp *r, bool opening, char *err, size_t errlen)
 {
@@ -548,6 +552,14 @@ static int parse_host(pl_engine *e, const pl_engine_opts *o, char *err, size_t e
 		const char *close_br = hp[0] == '[' ? memchr(hp, ']', n) : NULL;
 		const char *colon = close_br ? (close_br[1] == ':' ? close_br + 1 : NULL)
 					     : memchr(hp, ':', n);
+		if (colon) {
+			char *end;
+			long port = strtol(colon + 1, &end, 10);
+			if (end != hp + n || end == colon + 1 || port < 1 || port > 65535) {
+				snprintf(err, errlen, "engine host \"%s\": bad port", h);
+				return -1;
+			}
+		}
 		size_t ul = n + 32;
 		e->base = xmalloc(ul);
 		snprintf(e->base, ul, "%s://%.*s%s", tls ? "https" : "http", (int)n, hp,
@@ -801,7 +813,7 @@ typedef struct liner {
 	CURL *c;
 	long status;        /* 0 until the first body byte */
 	buf errbody;        /* the start of a non-200 answer */
-	char content_type[128];
+	char content_type[ENG_CT_LEN];
 } liner;
 
 static void emit(liner *l)

@@ -448,6 +448,12 @@ static void test_host_errors(void **state)
 	assert_int_equal(pl_engine_open(&e, &o, err, sizeof err), -1);
 	setenv("DOCKER_HOST", "tcp://host:2375/some/path", 1);
 	assert_int_equal(pl_engine_open(&e, &o, err, sizeof err), -1);
+	setenv("DOCKER_HOST", "tcp://127.0.0.1:99999", 1);
+	assert_int_equal(pl_engine_open(&e, &o, err, sizeof err), -1);
+	assert_non_null(strstr(err, "port"));
+	setenv("DOCKER_HOST", "tcp://127.0.0.1:http", 1);
+	assert_int_equal(pl_engine_open(&e, &o, err, sizeof err), -1);
+	assert_non_null(strstr(err, "port"));
 	setenv("DOCKER_HOST", "unix:///tmp/with space.sock", 1);
 	assert_int_equal(pl_engine_open(&e, &o, err, sizeof err), -1);
 
@@ -861,6 +867,29 @@ static void test_fault_fetch(void **state)
 	server_stop(s);
 }
 
+/* With TLS the client files are handed to libcurl: unusable ones fail the handshake. */
+static void test_tls_used(void **state)
+{
+	(void)state;
+	char *d = tmpdir();
+	puts_(d, "ca.pem", "not a certificate");
+	puts_(d, "cert.pem", "not a certificate");
+	puts_(d, "key.pem", "not a key");
+	server *t = serve_tcp(SILENT);
+	char host[64], err[512] = "";
+	snprintf(host, sizeof host, "tcp://127.0.0.1:%d", t->port);
+	pl_engine *e;
+	pl_engine_opts o = {.host = host, .tls = -1, .timeout_ms = 500};
+	setenv("DOCKER_CERT_PATH", d, 1); /* set alone: TLS, as the docker CLI reads it */
+	assert_int_equal(pl_engine_open(&e, &o, err, sizeof err), -1);
+	unsetenv("DOCKER_CERT_PATH");
+	assert_non_null(strstr(err, host));
+	assert_null(strstr(err, "not HTTP"));
+	assert_true(strstr(err, "certificate") || strstr(err, "PEM") || strstr(err, "SSL"));
+	server_stop(t);
+	rmtree(d);
+}
+
 /* --- the real daemon ---------------------------------------------------------------- */
 
 /* The local daemon, or NULL after skip() (or a failure under CI=true). */
@@ -1015,6 +1044,7 @@ int main(void)
 		cmocka_unit_test(test_fault_endless),
 		cmocka_unit_test(test_fault_stream),
 		cmocka_unit_test(test_fault_fetch),
+		cmocka_unit_test(test_tls_used),
 		cmocka_unit_test(test_real_daemon),
 		cmocka_unit_test(test_real_record_replay),
 	};
