@@ -27,6 +27,7 @@ static const struct command {
 } commands[] = {
 	{"scan", cmd_scan, "check Dockerfiles and their build contexts (text, json, sarif, junit, github)"},
 	{"image", cmd_image, "check built images: docker save archives and OCI layouts"},
+	{"live", cmd_live, "audit running containers through the Docker Engine API"},
 	{"rules", cmd_rules, "list every rule: code, slug, severity, inputs, peer ids"},
 	{"explain", cmd_explain, "print a rule's documentation (code, slug or peer id)"},
 	{"dump", cmd_dump, "print how a Dockerfile parses (BuildKit's tree, or JSON with positions)"},

@@ -7,6 +7,7 @@
 int cmd_dump(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_image(int argc, char **argv);
+int cmd_live(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 

@@ -74,13 +74,15 @@ int cmd_rules(int argc, char **argv)
 			if (r->check_context)
 				reads |= IN_X;
 			if (r->check_container)
-				reads |= r->inputs & (IN_C | IN_K | IN_I);
+				reads |= r->inputs & (IN_C | IN_K | IN_I | IN_L);
 			if (r->check_k8s_set)
 				reads |= IN_K;
 			if (r->check_image)
 				reads |= IN_I;
+			if (r->check_live)
+				reads |= IN_L;
 			if (!r->check_dockerfile && !r->check_context && !r->check_container &&
-			    !r->check_k8s_set && !r->check_image)
+			    !r->check_k8s_set && !r->check_image && !r->check_live)
 				reads = r->inputs & (IN_D | IN_C | IN_K); /* reported by the engine */
 			char rd[16];
 			inputs_str(reads, rd);

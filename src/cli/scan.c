@@ -6,6 +6,7 @@
  * 2 usage or I/O error. */
 #include "cli/cli.h"
 #include "cli/discover.h"
+#include "cli/options.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
 #include "engine/config.h"
@@ -31,25 +32,16 @@ static void usage(FILE *to)
 	fprintf(to,
 		"usage: plimsoll scan [options] [PATH...]\n"
 		"  PATH is a Dockerfile, a directory (searched recursively), or - for stdin;\n"
-		"  default: the current directory.\n\n"
-		"  --format F        text (default), json, sarif, junit, github\n"
-		"  --output FILE     write the report to FILE\n"
-		"  --fail-on LEVEL   critical|high|medium|low|info|none (default high)\n"
-		"  --config FILE     use FILE instead of the nearest .plimsoll.yml\n"
-		"  --enable RULE     turn a rule on (code, slug or peer id; 'all' for every rule)\n"
-		"  --disable RULE    turn a rule off\n"
-		"  --rule RULE       run only the named rules (repeatable)\n"
-		"  --severity RULE=LEVEL  override a rule's severity\n"
+		"  default: the current directory.\n\n%s"
 		"  --jobs N          files checked in parallel (default: the core count)\n"
 		"  -f, --file FILE   compose files merged into one project, in order (like\n"
 		"                    docker compose -f); repeatable\n"
 		"  --no-context      do not read build contexts (.dockerignore, COPY sources)\n"
-		"  --no-color        no colours in text output\n"
-		"  --quiet           no summary line and no progress\n"
 		"  --sbom F          image only: write an SBOM of the image's OS packages\n"
 		"                    (cyclonedx or spdx JSON) instead of the findings\n"
 		"  --platform P      image only: which image of a multi-platform index\n"
-		"                    (os/arch[/variant]; default: this machine's, or the only one)\n");
+		"                    (os/arch[/variant]; default: this machine's, or the only one)\n",
+		cli_common_usage);
 }
 
 /* "os/arch" or "os/arch/variant", lowercase letters and digits */
@@ -226,37 +218,15 @@ static void compose_units(const pl_paths *compose, unit **units, size_t *n)
 	}
 }
 
-static int set_rule(pl_config *c, const char *name, int on)
-{
-	if (!strcasecmp(name, "all")) {
-		c->enable_all = on;
-		if (!on)
-			for (size_t i = 0; i < pl_nrules; i++)
-				c->enabled[i] = 0;
-		return 0;
-	}
-	const pl_rule *r = pl_rule_find(name);
-	if (!r) {
-		fprintf(stderr, "plimsoll scan: unknown rule '%s' (see plimsoll rules)\n", name);
-		return -1;
-	}
-	c->enabled[pl_rule_index(r)] = (signed char)on;
-	return 0;
-}
-
 static int scan_main(int argc, char **argv, bool images)
 {
-	const char *format = "text", *output = NULL, *config = NULL, *fail_on = NULL;
 	const char *sbom = NULL, *platform = NULL;
-	bool no_color = false, quiet = false, context = true;
+	bool context = true;
+	cli_common co;
+	cli_common_init(&co, images ? "image" : "scan", argc);
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	pl_paths inputs = {0};
 	pl_paths compose_files = {0}; /* -f: one project */
-	char **enables = xcalloc((size_t)argc + 1, sizeof *enables);
-	char **only = xcalloc((size_t)argc + 1, sizeof *only);
-	char **sev = xcalloc((size_t)argc + 1, sizeof *sev);
-	int *enable_on = xcalloc((size_t)argc + 1, sizeof *enable_on);
-	size_t nen = 0, nonly = 0, nsev = 0;
 	int rc = 2;
 	pl_config cfg;
 	pl_config_init(&cfg);
@@ -274,36 +244,18 @@ static int scan_main(int argc, char **argv, bool images)
 			usage(stdout);
 			rc = 0;
 			goto out;
-		} else if (OPT("--format")) {
-			format = v;
+		} else if (cli_common_opt(&co, argc, argv, &i)) {
+			continue;
 		} else if (OPT("--sbom")) {
 			sbom = v;
 		} else if (OPT("--platform")) {
 			platform = v;
-		} else if (OPT("--output") || OPT("-o")) {
-			output = v;
-		} else if (OPT("--fail-on")) {
-			fail_on = v;
-		} else if (OPT("--config")) {
-			config = v;
-		} else if (OPT("--enable")) {
-			enable_on[nen] = 1, enables[nen++] = (char *)v;
-		} else if (OPT("--disable")) {
-			enable_on[nen] = 0, enables[nen++] = (char *)v;
 		} else if (OPT("--file") || OPT("-f")) {
 			pl_paths_add(&compose_files, v);
-		} else if (OPT("--rule")) {
-			only[nonly++] = (char *)v;
-		} else if (OPT("--severity")) {
-			sev[nsev++] = (char *)v;
 		} else if (OPT("--jobs") || OPT("-j")) {
 			jobs = strtol(v, NULL, 10);
-		} else if (!strcmp(a, "--no-color")) {
-			no_color = true;
 		} else if (!strcmp(a, "--no-context")) {
 			context = false;
-		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-			quiet = true;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "plimsoll scan: unknown or incomplete option '%s'\n", a);
 			usage(stderr);
@@ -328,69 +280,28 @@ static int scan_main(int argc, char **argv, bool images)
 				"--sbom takes exactly one image");
 			goto out;
 		}
-		rc = sbom_main(inputs.v[0], (pl_sbom_format)fmt, output, jobs < 1 || jobs > 256 ? 1 : jobs,
+		rc = sbom_main(inputs.v[0], (pl_sbom_format)fmt, co.output, jobs < 1 || jobs > 256 ? 1 : jobs,
 			       platform);
 		goto out;
 	}
 	if (!inputs.n && !compose_files.n)
 		pl_paths_add(&inputs, ".");
-	pl_reporter report = pl_reporter_find(format);
-	if (!report) {
-		fprintf(stderr, "plimsoll scan: unknown format '%s' (text, json, sarif, junit, github)\n",
-			format);
+	if (cli_common_check_format(&co) < 0)
 		goto out;
-	}
 	if (jobs < 1 || jobs > 256)
 		jobs = 1;
 
 	/* configuration: --config, else the nearest .plimsoll.yml above the first input */
 	char err[1024];
-	char *cfg_file = NULL;
-	if (!config) {
+	{
 		char *dup = xstrdup(inputs.n ? inputs.v[0] : compose_files.v[0]);
 		struct stat st;
 		const char *start = !strcmp(dup, "-") ? "." :
 				    (stat(dup, &st) == 0 && S_ISDIR(st.st_mode)) ? dup : dirname(dup);
-		cfg_file = pl_config_find(start);
+		int crc = cli_common_config(&co, &cfg, start);
 		free(dup);
-	}
-	if ((config || cfg_file) && pl_config_load(&cfg, config ? config : cfg_file, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
-		free(cfg_file);
-		goto out;
-	}
-	free(cfg_file);
-	for (size_t i = 0; i < nen; i++)
-		if (set_rule(&cfg, enables[i], enable_on[i]) < 0)
+		if (crc < 0)
 			goto out;
-	if (nonly) {
-		for (size_t i = 0; i < pl_nrules; i++)
-			cfg.enabled[i] = 0;
-		cfg.enable_all = false;
-		for (size_t i = 0; i < nonly; i++)
-			if (set_rule(&cfg, only[i], 1) < 0)
-				goto out;
-	}
-	for (size_t i = 0; i < nsev; i++) {
-		char *eq = strchr(sev[i], '=');
-		int level = eq ? pl_severity_parse(eq + 1) : -2;
-		if (eq)
-			*eq = '\0';
-		const pl_rule *r = pl_rule_find(sev[i]);
-		if (!r || level < 0) {
-			fprintf(stderr, "plimsoll scan: --severity wants RULE=LEVEL, got '%s'\n", sev[i]);
-			goto out;
-		}
-		cfg.severity[pl_rule_index(r)] = level;
-	}
-	if (fail_on) {
-		int level = pl_severity_parse(fail_on);
-		if (level == -2) {
-			fprintf(stderr, "plimsoll scan: --fail-on wants critical, high, medium, low, "
-					"info or none, not '%s'\n", fail_on);
-			goto out;
-		}
-		cfg.fail_on = level;
 	}
 
 	/* inputs: Dockerfiles one by one, compose projects, and all manifests as one set */
@@ -480,14 +391,14 @@ static int scan_main(int argc, char **argv, bool images)
 	j.errors = xcalloc(nunits + 1, sizeof *j.errors);
 	j.linked = xcalloc(nunits + 1, sizeof *j.linked);
 	size_t nthreads = (size_t)jobs < nunits ? (size_t)jobs : nunits;
-	bool progress = !quiet && isatty(STDERR_FILENO) && nunits >= 50;
+	bool progress = !co.quiet && isatty(STDERR_FILENO) && nunits >= 50;
 	size_t nimages = 0;
 	for (size_t i = 0; i < nunits; i++)
 		nimages += units[i].kind == U_IMAGE;
 	j.platform = platform;
 	/* cores left over when there are fewer images than --jobs go to each image's reader */
 	j.image_jobs = nimages && (size_t)jobs > nimages ? (int)((size_t)jobs / nimages) : 1;
-	j.image_progress = !quiet && isatty(STDERR_FILENO) && nimages == 1 && !progress;
+	j.image_progress = !co.quiet && isatty(STDERR_FILENO) && nimages == 1 && !progress;
 	pthread_t *th = xcalloc(nthreads + 1, sizeof *th);
 	size_t started = 0;
 	for (size_t i = 0; i + 1 < nthreads; i++)
@@ -586,29 +497,7 @@ static int scan_main(int argc, char **argv, bool images)
 	pl_paths_free(&extra);
 	pl_input_free(&stdin_data);
 
-	pl_report_opts ro = {.color = !no_color && !output && isatty(STDOUT_FILENO) &&
-				      !getenv("NO_COLOR"),
-			     .version = PL_VERSION, .nfiles = files.n,
-			     .files = (const char *const *)files.v, .fail_on = cfg.fail_on,
-			     .quiet = quiet};
-	buf out = BUF_INIT;
-	report(&out, &all, &ro);
-	FILE *to = stdout;
-	if (output && !(to = fopen(output, "w"))) {
-		fprintf(stderr, "plimsoll scan: cannot write %s: %s\n", output, strerror(errno));
-		buf_free(&out);
-		goto out;
-	}
-	if (out.len)
-		fwrite(out.p, 1, out.len, to);
-	if (to != stdout)
-		fclose(to);
-	buf_free(&out);
-
-	rc = 0;
-	for (size_t i = 0; i < all.n; i++)
-		if (cfg.fail_on != SEV_NONE && all.v[i].severity >= cfg.fail_on)
-			rc = 1;
+	rc = cli_common_report(&co, &cfg, &all, (const char *const *)files.v, files.n);
 	if (io_error)
 		rc = 2;
 out:
@@ -621,10 +510,7 @@ out:
 	pl_paths_free(&inputs);
 	pl_paths_free(&compose_files);
 	pl_config_free(&cfg);
-	free(enables);
-	free(enable_on);
-	free(only);
-	free(sev);
+	cli_common_free(&co);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include "engine/scan.h"
 #include "image/image.h"
 #include "k8s/k8s.h"
+#include "model/live.h"
 #include "yaml/yaml.h"
 
 #include <stdio.h>
@@ -151,6 +152,8 @@ static void finish(pl_scan *s, pl_findings *out, const pl_input *stdin_data)
 		memset(f, 0, sizeof *f);
 		if (s->cfg->severity[pl_rule_index(o->rule)] >= 0)
 			o->severity = pl_config_severity(s->cfg, o->rule);
+		if (o->line < 1)
+			continue; /* no position (an image, a container): no source line to read */
 		if (!strcmp(o->file, "-")) {
 			if (stdin_data)
 				o->source = line_of(stdin_data, &stdin_starts, &stdin_nlines, o->line);
@@ -339,4 +342,29 @@ int pl_scan_image(const pl_config *cfg, const char *path, int jobs, bool progres
 	finish(&s, out, NULL);
 	pl_image_free(&img);
 	return 0;
+}
+
+/* --- live containers ------------------------------------------------------------------- */
+
+void pl_scan_live(const pl_config *cfg, const pl_live *l, pl_findings *out)
+{
+	pl_scan s;
+	memset(&s, 0, sizeof s);
+	arena_init(&s.mem);
+	s.cfg = cfg;
+	/* findings are about a container, not a file: "container:NAME" is their location */
+	buf path = BUF_INIT;
+	buf_printf(&path, "container:%s", l->name);
+	s.path = buf_str(&path);
+	run_container_rules(&s, &l->c, IN_L);
+	for (size_t i = 0; i < pl_nrules; i++) {
+		const pl_rule *r = pl_rules[i];
+		if (!r->check_live || !pl_config_rule_enabled(cfg, r))
+			continue;
+		s.rule = r;
+		s.target = l->c.target;
+		r->check_live(&s, l);
+	}
+	finish(&s, out, NULL);
+	buf_free(&path);
 }

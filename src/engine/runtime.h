@@ -36,6 +36,11 @@ int pl_scan_manifests(const pl_config *cfg, const char *const *files, size_t nfi
 int pl_scan_image(const pl_config *cfg, const char *path, int jobs, bool progress,
 		  const char *platform, pl_findings *out, char *err, size_t errlen);
 
+/* A running container read from a Docker Engine (live/audit.h): the container rules that
+ * read input L and the live-only rules. */
+struct pl_live;
+void pl_scan_live(const pl_config *cfg, const struct pl_live *l, pl_findings *out);
+
 /* Whether text looks like a Kubernetes manifest (a top-level apiVersion and kind). */
 bool pl_looks_like_manifest(const char *text, size_t n);
 

@@ -30,6 +30,7 @@ struct pl_buildctx;  /* context/context.h */
 struct pl_container; /* model/container.h */
 struct pl_k8s_set;   /* k8s/k8s.h */
 struct pl_image;     /* image/image.h */
+struct pl_live;      /* model/live.h */
 
 typedef struct pl_rule {
 	const char *code;       /* "PL101" */
@@ -49,6 +50,8 @@ typedef struct pl_rule {
 	void (*check_k8s_set)(struct pl_scan *s, const struct pl_k8s_set *set);
 	/* I: what only a built image shows (its layers, files, history, digests) */
 	void (*check_image)(struct pl_scan *s, const struct pl_image *img);
+	/* L: what only a running container shows (drift, execs, health, logs, metrics) */
+	void (*check_live)(struct pl_scan *s, const struct pl_live *l);
 } pl_rule;
 
 /* The table (table.c): every rule, ordered by code. */

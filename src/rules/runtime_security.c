@@ -156,6 +156,10 @@ static void container_root(pl_scan *s, const pl_container *c)
 		pl_emit_origin(s, &c->at, -1, NULL, NULL,
 			       "%s sets no user in its config (no USER in its Dockerfile): it runs as "
 			       "root", c->target);
+	else if (!strcmp(c->source_kind, "live")) /* Config.User already merges the image's */
+		pl_emit_origin(s, &c->at, -1, NULL, NULL,
+			       "%s runs as root: neither docker run --user (compose user:) nor its "
+			       "image sets a user (Config.User is empty)", c->target);
 	else if (c->dockerfile)
 		pl_emit_origin(s, &c->at, -1, NULL, NULL,
 			       "%s sets no user, and its image (built from its Dockerfile) sets none "

@@ -1,0 +1,343 @@
+/* live.c - `plimsoll live [CONTAINER...]`: audit the running containers of a Docker Engine.
+ *
+ * The engine client (live/engine.c) connects and negotiates, the audit (live/audit.c)
+ * reads every container into the live model, the engine runs the L rules on each, and the
+ * report is written as scan writes it. --watch then follows the events stream and
+ * re-audits a container when it starts, is updated or changes health, printing only
+ * findings not printed before; Ctrl-C (or SIGTERM) ends it cleanly. */
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "core/buf.h"
+#include "core/xalloc.h"
+#include "engine/runtime.h"
+#include "live/audit.h"
+#include "live/engine.h"
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage(FILE *to)
+{
+	fprintf(to,
+		"usage: plimsoll live [options] [CONTAINER...]\n"
+		"  Audit running containers (all, or those named by name or id) through the\n"
+		"  Docker Engine API: settings, drift, exec sessions, health, logs, metrics.\n\n%s"
+		"  -H, --host URL    the engine: unix:///path, tcp://host:port (default\n"
+		"                    $DOCKER_HOST, else unix:///var/run/docker.sock); TLS client\n"
+		"                    certificates from $DOCKER_CERT_PATH with --tls or\n"
+		"                    $DOCKER_TLS_VERIFY\n"
+		"  --tls             use TLS with client certificates for tcp://\n"
+		"  --filter K=V      as docker ps --filter: label=tier=web, name=api (repeatable)\n"
+		"  --since WHEN      exec sessions since WHEN (unix time, RFC 3339, or 30m, 2h, 7d\n"
+		"                    ago); default: since each container started\n"
+		"  --log-lines N     recent log lines judged per container (default 100)\n"
+		"  --log-field F=N1,N2  names a JSON log field may have (F: timestamp, level,\n"
+		"                    message, service, correlation); replaces the defaults\n"
+		"  --metrics-path P  where metrics are served (default: the prometheus.io/path\n"
+		"                    label, else /metrics)\n"
+		"  --metrics-timeout S  seconds to wait for a metrics endpoint (default 2)\n"
+		"  --timeout S       seconds per Engine API request (default 5)\n"
+		"  --jobs N          containers read in parallel (default 8)\n"
+		"  --watch           keep running: re-audit containers as they start or change,\n"
+		"                    print new findings; Ctrl-C ends\n"
+		"  --record DIR      also write every API response to DIR (fixtures, bug reports)\n"
+		"  --replay DIR      read the responses from DIR instead of an engine\n",
+		cli_common_usage);
+}
+
+static volatile sig_atomic_t stop;
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* --log-field level=severity,lvl: one NULL-terminated list per field, in `keep`. */
+static int log_field(dl_fields *f, const char *spec, char ***keep, size_t *nkeep)
+{
+	const char *eq = strchr(spec, '=');
+	int which = -1;
+	for (int i = 0; eq && i < DL_NFIELDS; i++)
+		if ((size_t)(eq - spec) == strlen(dl_field_label[i]) &&
+		    !strncmp(spec, dl_field_label[i], (size_t)(eq - spec)))
+			which = i;
+	if (eq && which < 0 && !strncmp(spec, "correlation=", 12))
+		which = DL_CORRELATION;
+	if (which < 0 || !eq[1])
+		return -1;
+	size_t n = 1;
+	for (const char *p = eq + 1; *p; p++)
+		n += *p == ',';
+	char **names = xcalloc(n + 1, sizeof *names);
+	char *copy = xstrdup(eq + 1);
+	size_t k = 0;
+	for (char *tok, *save = NULL, *p = copy; (tok = strtok_r(p, ",", &save)); p = NULL)
+		names[k++] = tok;
+	*keep = xrealloc(*keep, (*nkeep + 2) * sizeof **keep);
+	(*keep)[(*nkeep)++] = (char *)names;
+	(*keep)[(*nkeep)++] = copy;
+	f->names[which] = (const char *const *)names;
+	return 0;
+}
+
+/* Audit (all or the given containers) and add their findings to out; files gets each
+ * container's location. Returns 0, 2 when a named container could not be read, -1 when
+ * the audit could not start. */
+static int audit(pl_engine *e, const pl_config *cfg, const pl_audit_opts *o, pl_findings *out,
+		 char ***files, size_t *nfiles)
+{
+	pl_audit a;
+	char err[512];
+	if (pl_audit_run(e, o, &a, err, sizeof err) < 0) {
+		fprintf(stderr, "plimsoll live: %s: %s\n", pl_engine_endpoint(e), err);
+		return -1;
+	}
+	for (size_t i = 0; i < a.nnotes; i++)
+		fprintf(stderr, "plimsoll live: warning: %s\n", a.notes[i]);
+	for (size_t i = 0; i < a.n; i++) {
+		pl_audit_slot *s = &a.slots[i];
+		if (s->note)
+			fprintf(stderr, "plimsoll live: %s container %s: %s\n",
+				s->ok ? "warning:" : "error:", s->live.name, s->note);
+		if (!s->ok)
+			continue;
+		pl_findings one = {0};
+		pl_scan_live(cfg, &s->live, &one);
+		pl_findings_sort(&one);
+		for (size_t k = 0; k < one.n; k++)
+			*pl_findings_add(out) = one.v[k];
+		free(one.v);
+		buf loc = BUF_INIT;
+		buf_printf(&loc, "container:%s", s->live.name);
+		*files = xrealloc(*files, (*nfiles + 1) * sizeof **files);
+		(*files)[(*nfiles)++] = buf_detach(&loc, NULL);
+	}
+	int rc = a.failed ? 2 : 0;
+	pl_audit_free(&a);
+	return rc;
+}
+
+typedef struct watch {
+	pl_engine *e;
+	const pl_config *cfg;
+	const pl_audit_opts *o;
+	const cli_common *co;
+	pl_findings seen;     /* every finding printed so far (file, code, message) */
+	int rc;
+} watch;
+
+static bool seen_before(const pl_findings *seen, const pl_finding *f)
+{
+	for (size_t i = 0; i < seen->n; i++)
+		if (seen->v[i].rule == f->rule && !strcmp(seen->v[i].file, f->file) &&
+		    !strcmp(seen->v[i].message, f->message))
+			return true;
+	return false;
+}
+
+static void remember(pl_findings *seen, const pl_finding *f)
+{
+	pl_finding *c = pl_findings_add(seen);
+	c->rule = f->rule;
+	c->file = xstrdup(f->file);
+	c->message = xstrdup(f->message);
+}
+
+/* One event from the stream: a container started, was updated or changed health. */
+static int on_event(void *ud, const char *line, size_t len)
+{
+	watch *w = ud;
+	json_t *ev = json_loadb(line, len, 0, NULL);
+	const char *action = json_string_value(json_object_get(ev, "Action"));
+	const char *id = json_string_value(json_object_get(json_object_get(ev, "Actor"), "ID"));
+	bool wanted = action && id &&
+		      (!strcmp(action, "start") || !strcmp(action, "update") ||
+		       !strncmp(action, "health_status", 13) || !strcmp(action, "restart"));
+	if (wanted) {
+		pl_audit_opts one = *w->o;
+		const char *names[1] = {id};
+		one.names = names;
+		one.nnames = 1;
+		one.nfilters = 0;
+		pl_findings all = {0}, fresh = {0};
+		char **files = NULL;
+		size_t nfiles = 0;
+		audit(w->e, w->cfg, &one, &all, &files, &nfiles);
+		for (size_t i = 0; i < all.n; i++) {
+			if (seen_before(&w->seen, &all.v[i]))
+				continue;
+			remember(&w->seen, &all.v[i]);
+			*pl_findings_add(&fresh) = all.v[i];
+			memset(&all.v[i], 0, sizeof all.v[i]);
+		}
+		if (fresh.n) {
+			cli_common quiet = *w->co;
+			quiet.quiet = true; /* no summary line per event */
+			int rc = cli_common_report(&quiet, w->cfg, &fresh, (const char *const *)files,
+						   nfiles);
+			if (rc > w->rc)
+				w->rc = rc;
+		}
+		pl_findings_free(&fresh);
+		pl_findings_free(&all);
+		for (size_t i = 0; i < nfiles; i++)
+			free(files[i]);
+		free(files);
+	}
+	json_decref(ev);
+	return stop != 0;
+}
+
+int cmd_live(int argc, char **argv)
+{
+	cli_common co;
+	cli_common_init(&co, "live", argc);
+	pl_engine_opts eo = {.tls = -1};
+	pl_audit_opts ao = {0};
+	const char **names = xcalloc((size_t)argc + 1, sizeof *names);
+	const char **filters = xcalloc((size_t)argc + 1, sizeof *filters);
+	size_t nnames = 0, nfilters = 0;
+	dl_fields fields = dl_default_fields;
+	char **keep = NULL;
+	size_t nkeep = 0;
+	bool watch_mode = false;
+	int rc = 2;
+	pl_config cfg;
+	pl_config_init(&cfg);
+	pl_engine *e = NULL;
+	pl_findings all = {0};
+	char **files = NULL;
+	size_t nfiles = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = NULL;
+#define OPT(name) (!strcmp(a, name) && i + 1 < argc ? (v = argv[++i]) : \
+		   !strncmp(a, name "=", strlen(name) + 1) ? (v = a + strlen(name) + 1) : NULL)
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			rc = 0;
+			goto out;
+		} else if (cli_common_opt(&co, argc, argv, &i)) {
+			continue;
+		} else if (OPT("--host") || OPT("-H")) {
+			eo.host = v;
+		} else if (!strcmp(a, "--tls")) {
+			eo.tls = 1;
+		} else if (OPT("--filter")) {
+			if (!strchr(v, '=')) {
+				fprintf(stderr, "plimsoll live: --filter wants KEY=VALUE, got '%s'\n", v);
+				goto out;
+			}
+			filters[nfilters++] = v;
+		} else if (OPT("--since")) {
+			if (pl_audit_parse_since(v, 1LL << 40) < 0) {
+				fprintf(stderr, "plimsoll live: --since wants a unix time, an RFC 3339 "
+						"time or a duration (30m, 2h), not '%s'\n", v);
+				goto out;
+			}
+			ao.since = v;
+		} else if (OPT("--log-lines")) {
+			ao.log_lines = atoi(v);
+			if (ao.log_lines < 1 || ao.log_lines > 10000) {
+				fprintf(stderr, "plimsoll live: --log-lines wants 1 to 10000\n");
+				goto out;
+			}
+		} else if (OPT("--log-field")) {
+			if (log_field(&fields, v, &keep, &nkeep) < 0) {
+				fprintf(stderr, "plimsoll live: --log-field wants FIELD=NAME[,NAME...] "
+						"with FIELD one of timestamp, level, message, service, "
+						"correlation; got '%s'\n", v);
+				goto out;
+			}
+		} else if (OPT("--metrics-path")) {
+			ao.metrics_path = v;
+		} else if (OPT("--metrics-timeout")) {
+			ao.metrics_timeout_ms = (long)(atof(v) * 1000);
+		} else if (OPT("--timeout")) {
+			eo.timeout_ms = (long)(atof(v) * 1000);
+		} else if (OPT("--jobs") || OPT("-j")) {
+			ao.jobs = atoi(v);
+		} else if (!strcmp(a, "--watch")) {
+			watch_mode = true;
+		} else if (OPT("--record")) {
+			eo.record_dir = v;
+		} else if (OPT("--replay")) {
+			eo.replay_dir = v;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "plimsoll live: unknown or incomplete option '%s'\n", a);
+			usage(stderr);
+			goto out;
+		} else {
+			names[nnames++] = a;
+		}
+#undef OPT
+	}
+	if (cli_common_check_format(&co) < 0 || cli_common_config(&co, &cfg, ".") < 0)
+		goto out;
+	ao.names = names;
+	ao.nnames = nnames;
+	ao.filters = filters;
+	ao.nfilters = nfilters;
+	ao.fields = &fields;
+	char err[512];
+	if (pl_engine_open(&e, &eo, err, sizeof err) < 0) {
+		fprintf(stderr, "plimsoll live: %s\n", err);
+		goto out;
+	}
+	int arc = audit(e, &cfg, &ao, &all, &files, &nfiles);
+	if (arc < 0)
+		goto out;
+	if (!watch_mode) {
+		rc = cli_common_report(&co, &cfg, &all, (const char *const *)files, nfiles);
+		if (arc > rc)
+			rc = arc;
+		goto out;
+	}
+
+	/* --watch: the first audit as usual, then new findings as containers change */
+	watch w = {.e = e, .cfg = &cfg, .o = &ao, .co = &co};
+	w.rc = cli_common_report(&co, &cfg, &all, (const char *const *)files, nfiles);
+	for (size_t i = 0; i < all.n; i++)
+		remember(&w.seen, &all.v[i]);
+	fflush(stdout);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (!co.quiet)
+		fprintf(stderr, "plimsoll live: watching %s for container changes (Ctrl-C ends)\n",
+			pl_engine_endpoint(e));
+	const char *path = "/events?filters=%7B%22type%22%3A%5B%22container%22%5D%7D";
+	while (!stop) {
+		if (pl_engine_stream(e, path, 0, on_event, &w, &stop, err, sizeof err) < 0) {
+			fprintf(stderr, "plimsoll live: the events stream: %s\n", err);
+			break;
+		}
+		if (eo.replay_dir)
+			break; /* a recording ends */
+		if (!stop)
+			sleep(1); /* the engine closed the stream (restart): follow it again */
+	}
+	rc = stop || eo.replay_dir ? w.rc : 2;
+	pl_findings_free(&w.seen);
+out:
+	if (e)
+		pl_engine_close(e);
+	pl_findings_free(&all);
+	for (size_t i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	for (size_t i = 0; i < nkeep; i++)
+		free(keep[i]);
+	free(keep);
+	free(names);
+	free(filters);
+	pl_config_free(&cfg);
+	cli_common_free(&co);
+	return rc;
+}
