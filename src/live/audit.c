@@ -153,7 +153,8 @@ static void read_changes(job *j, pl_audit_slot *s)
 		note(s, "changes: %s", err);
 		return;
 	}
-	json_t *arr = r.status == 200 ? json_loadb(r.body, r.len, 0, NULL) : NULL;
+	/* "null" when nothing changed */
+	json_t *arr = r.status == 200 ? json_loadb(r.body, r.len, JSON_DECODE_ANY, NULL) : NULL;
 	if (r.status != 200 || (!json_is_array(arr) && !json_is_null(arr)) || r.truncated) {
 		note(s, "changes: %s", r.status == 200 ? "not a JSON list" : engine_message(&r, msg, sizeof msg));
 		json_decref(arr);

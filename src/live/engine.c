@@ -208,7 +208,7 @@ static int record(const pl_engine *e, const char *key, const pl_http_resp *r, ch
 		unlink(path);
 	}
 	fixture_path(e->record_dir, key, ".type", path, sizeof path);
-	if (r->content_type[0] && !is_json_type(r->content_type)) {
+	if (r->content_type[0] && (!is_json_type(r->content_type) || !strncmp(key, "http", 4))) {
 		char t[sizeof r->content_type + 1];
 		int n = snprintf(t, sizeof t, "%s\n", r->content_type);
 		if (write_file(path, t, (size_t)n, err, errlen) < 0)
@@ -306,8 +306,11 @@ static int replay(const pl_engine *e, const char *key, size_t max, bool missing_
 		r->status = st;
 	}
 	fixture_path(e->replay_dir, key, ".type", path, sizeof path);
+	/* the Engine answers JSON unless .type says otherwise; a fetched URL (a metrics
+	 * endpoint) has exactly the type it was recorded with, none when no .type */
 	if (!read_small(path, r->content_type, sizeof r->content_type))
-		snprintf(r->content_type, sizeof r->content_type, "application/json");
+		snprintf(r->content_type, sizeof r->content_type, "%s",
+			 strncmp(key, "http", 4) ? "application/json" : "");
 	r->body = buf_detach(&b, &r->len);
 	return 0;
 }

@@ -119,7 +119,12 @@ static bool image_id(const char *s)
 	return n == 64 && !s[n];
 }
 
-static void security_opts(pl_container *c, json_t *opts)
+static bool host_shared(const pl_container *c)
+{
+	return c->privileged.v == TRI_TRUE || c->host_pid.v == TRI_TRUE || c->host_ipc.v == TRI_TRUE;
+}
+
+static void security_opts(arena *a, pl_container *c, json_t *opts)
 {
 	for (size_t i = 0; json_is_array(opts) && i < json_array_size(opts); i++) {
 		const char *o = json_string_value(json_array_get(opts, i));
@@ -137,9 +142,13 @@ static void security_opts(pl_container *c, json_t *opts)
 			c->seccomp.v = !strcmp(val, "unconfined") ? "unconfined" : "Localhost";
 			c->seccomp.at = api("HostConfig.SecurityOpt");
 		} else if (!strcmp(key, "apparmor")) {
-			c->apparmor.v = val;
+			c->apparmor.v = arena_strdup(a, val);
 			c->apparmor.at = api("HostConfig.SecurityOpt");
-		} else if (!strcmp(key, "label") && !strcmp(val, "disable")) {
+		} else if (!strcmp(key, "label") && !strcmp(val, "disable") &&
+			   !host_shared(c)) {
+			/* the Engine adds label=disable itself to privileged containers and to
+			 * those sharing the host's PID or IPC namespace: PL204/PL208 report
+			 * the cause, the user wrote no such option */
 			c->selinux_disabled.v = TRI_TRUE;
 			c->selinux_disabled.at = api("HostConfig.SecurityOpt");
 		}
@@ -198,6 +207,17 @@ static void mounts(arena *a, pl_container *c, json_t *ms, json_t *tmpfs)
 	}
 }
 
+static bool all_interfaces(const char *ip)
+{
+	return !ip || !*ip || !strcmp(ip, "0.0.0.0") || !strcmp(ip, "::");
+}
+
+static bool same_binding(json_t *a, json_t *b)
+{
+	const char *pa = str(a, "HostPort"), *pb = str(b, "HostPort");
+	return all_interfaces(str(a, "HostIp")) && pa && pb && !strcmp(pa, pb);
+}
+
 /* Ports as bound now (NetworkSettings.Ports), else as asked (HostConfig.PortBindings);
  * exposed but unpublished ports too, which the metrics probe may use. */
 static void ports(arena *a, pl_container *c, json_t *bound, json_t *asked, json_t *exposed)
@@ -224,6 +244,9 @@ static void ports(arena *a, pl_container *c, json_t *bound, json_t *asked, json_
 			if (l == 0 && json_is_array(v) && json_array_size(v)) {
 				for (size_t i = 0; i < json_array_size(v) && c->nports < cap; i++) {
 					json_t *b = json_array_get(v, i);
+					if (i && all_interfaces(str(b, "HostIp")) &&
+					    same_binding(json_array_get(v, i - 1), b))
+						continue; /* 0.0.0.0 and :: on one port: one binding */
 					pl_port *p = &c->ports[c->nports++];
 					p->container_port = port;
 					p->protocol = arena_strdup(a, proto);
@@ -431,13 +454,13 @@ int pl_live_from_inspect(arena *a, const char *json, size_t len, pl_live *l, cha
 	flag(&c->read_only_root, hc, "ReadonlyRootfs", "HostConfig.ReadonlyRootfs");
 	c->no_new_privileges.v = TRI_FALSE;
 	c->no_new_privileges.at = api("HostConfig.SecurityOpt");
-	security_opts(c, json_object_get(hc, "SecurityOpt"));
+	namespaces(c, hc);
+	security_opts(a, c, json_object_get(hc, "SecurityOpt"));
 	const char *aa = str(root, "AppArmorProfile");
 	if (!c->apparmor.v && aa && !strcmp(aa, "unconfined")) {
 		c->apparmor.v = "unconfined";
 		c->apparmor.at = api("AppArmorProfile");
 	}
-	namespaces(c, hc);
 
 	mounts(a, c, json_object_get(root, "Mounts"), json_object_get(hc, "Tmpfs"));
 	ports(a, c, json_object_get(net, "Ports"), json_object_get(hc, "PortBindings"),

@@ -59,20 +59,24 @@ static void metrics_missing(pl_scan *s, const pl_live *l)
 			pl_emit_at(s, 0, 0, 0, 0, NULL, NULL,
 				       "%s serves no Prometheus metrics: %s", l->c.target,
 				       l->metrics_tried_urls);
-		else
+		else if (!l->c.nports)
 			pl_emit_at(s, 0, 0, 0, 0, NULL, NULL,
 				       "%s serves no Prometheus metrics: it exposes no TCP port to read "
 				       "them from", l->c.target);
+		/* ports, but no address to reach them (restarting, no network): not judged */
 		return;
 	}
 	const prom_report *m = &l->metrics;
 	if (m->nproblems_total) {
 		const prom_problem *p = &m->problems[0];
+		const char *msg = p->msg;
+		if (!strncmp(msg, "line ", 5) && strstr(msg, ": "))
+			msg = strstr(msg, ": ") + 2; /* the position is said already */
 		pl_emit_at(s, 0, 0, 0, 0, NULL, NULL,
 			       "%s serves a malformed exposition at %s: %zu problem%s, the first at "
 			       "line %d column %d: %s", l->c.target, l->metrics_url,
 			       m->nproblems_total, m->nproblems_total == 1 ? "" : "s", p->line, p->col,
-			       p->msg);
+			       msg);
 	} else if (l->metrics_truncated) {
 		pl_emit_at(s, 0, 0, 0, 0, NULL, NULL,
 			       "%s: the exposition at %s did not end within the size or time limit",
