@@ -657,8 +657,8 @@ int pl_engine_open(pl_engine **out, const pl_engine_opts *o, char *err, size_t e
 		size_t n = strlen(o->replay_dir) + 8;
 		e->endpoint = xmalloc(n);
 		snprintf(e->endpoint, n, "replay:%s", o->replay_dir);
-		if (stat(o->replay_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			int en = stat(o->replay_dir, &st) < 0 ? errno : ENOTDIR;
+		int en = stat(o->replay_dir, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+		if (en) {
 			snprintf(err, errlen, "replay directory %s: %s", o->replay_dir, strerror(en));
 			goto fail;
 		}
