@@ -42,13 +42,19 @@ for code in $codes; do
 	[ -d "$dir" ] || continue
 	echo >>"$page"
 	echo "## Examples" >>"$page"
-	for f in "$dir"/*.Dockerfile "$dir"/*/ "$dir"/docker-compose-*.yml "$dir"/*.k8s.yaml; do
+	for f in "$dir"/*.Dockerfile "$dir"/*/ "$dir"/docker-compose-*.yml "$dir"/*.k8s.yaml "$dir"/*.live; do
 		[ -e "$f" ] || continue
 		lang=dockerfile; label=Dockerfile
 		if [ -d "$f" ]; then
 			name=$(basename "$f"); exp=$dir/$name.expected; df=$f/Dockerfile
 		elif [ "${f%.Dockerfile}" != "$f" ]; then
 			name=$(basename "$f" .Dockerfile); exp=$dir/$name.expected; df=$f
+		elif [ "${f%.live}" != "$f" ]; then
+			# a recording of a real Engine: show the commands that made the container
+			name=$(basename "$f"); exp=$f.expected
+			read -r fixture container <"$f"
+			df=tests/live/fixtures/$fixture/run.sh
+			lang=sh; label="A running container ($container), audited with plimsoll live; made with"
 		elif [ "${f%.k8s.yaml}" != "$f" ]; then
 			name=$(basename "$f" .yaml); exp=$dir/$name.expected; df=$f
 			lang=yaml; label="Kubernetes manifest ($(basename "$f"))"

@@ -130,11 +130,30 @@ typedef struct watch {
 	int rc;
 } watch;
 
+/* The same finding again, counts aside: "4 of its last 4 log lines" after a restart is
+ * what "9 of its last 9" said. */
+static bool same_shape(const char *a, const char *b)
+{
+	while (*a && *b) {
+		bool da = *a >= '0' && *a <= '9', db = *b >= '0' && *b <= '9';
+		if (da && db) {
+			while (*a >= '0' && *a <= '9')
+				a++;
+			while (*b >= '0' && *b <= '9')
+				b++;
+			continue;
+		}
+		if (*a++ != *b++)
+			return false;
+	}
+	return !*a && !*b;
+}
+
 static bool seen_before(const pl_findings *seen, const pl_finding *f)
 {
 	for (size_t i = 0; i < seen->n; i++)
 		if (seen->v[i].rule == f->rule && !strcmp(seen->v[i].file, f->file) &&
-		    !strcmp(seen->v[i].message, f->message))
+		    same_shape(seen->v[i].message, f->message))
 			return true;
 	return false;
 }
@@ -196,6 +215,7 @@ int cmd_live(int argc, char **argv)
 {
 	cli_common co;
 	cli_common_init(&co, "live", argc);
+	co.unit = "container";
 	pl_engine_opts eo = {.tls = -1};
 	pl_audit_opts ao = {0};
 	const char **names = xcalloc((size_t)argc + 1, sizeof *names);

@@ -155,7 +155,7 @@ int cli_common_report(const cli_common *o, const pl_config *cfg, pl_findings *al
 	pl_report_opts ro = {.color = !o->no_color && !o->output && isatty(STDOUT_FILENO) &&
 				      !getenv("NO_COLOR"),
 			     .version = PL_VERSION, .nfiles = nfiles, .files = files,
-			     .fail_on = cfg->fail_on, .quiet = o->quiet};
+			     .fail_on = cfg->fail_on, .quiet = o->quiet, .unit = o->unit};
 	buf out = BUF_INIT;
 	pl_reporter_find(o->format)(&out, all, &ro);
 	FILE *to = stdout;

@@ -13,6 +13,7 @@ typedef struct cli_common {
 	const char *cmd;            /* "scan", "image", "live": for messages */
 	const char *format, *output, *config, *fail_on;
 	bool no_color, quiet;
+	const char *unit;           /* what the inputs are called in the summary (NULL: file) */
 	const char **enables;       /* --enable/--disable in order, with enable_on[] */
 	int *enable_on;
 	size_t nen;

@@ -319,7 +319,10 @@ static void read_metrics(job *j, pl_audit_slot *s)
 		if (tried.len)
 			buf_adds(&tried, ", ");
 		if (pl_engine_fetch(j->e, url, METRICS_MAX, timeout, &r, err, sizeof err) < 0) {
-			buf_printf(&tried, "%s (%s)", url, err);
+			size_t ul = strlen(url);
+			/* the client's message starts with the URL, said already */
+			buf_printf(&tried, "%s (%s)", url,
+				   !strncmp(err, url, ul) && !strncmp(err + ul, ": ", 2) ? err + ul + 2 : err);
 			continue;
 		}
 		if (r.status != 200 || !exposition_like(&r)) {

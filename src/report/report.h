@@ -18,6 +18,7 @@ typedef struct pl_report_opts {
 	const char *const *files; /* their paths (for JUnit testcases per target), nfiles long */
 	pl_severity fail_on;    /* the threshold, for the summary line */
 	bool quiet;             /* text: no summary line */
+	const char *unit;       /* what the inputs are, for summaries: "container"; NULL: "file" */
 } pl_report_opts;
 
 typedef void (*pl_reporter)(buf *out, const pl_findings *fs, const pl_report_opts *o);

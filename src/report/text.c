@@ -150,7 +150,8 @@ static void add_summary(buf *out, const pl_findings *fs, const pl_report_opts *o
 		}
 		buf_addc(out, ')');
 	}
-	buf_printf(out, " in %zu %s", o->nfiles, plural(o->nfiles, "file", "files"));
+	buf_printf(out, " in %zu %s%s", o->nfiles, o->unit ? o->unit : "file",
+		   o->nfiles == 1 ? "" : "s");
 	if (fs->n)
 		buf_printf(out, "; failing threshold: %s", pl_severity_name(o->fail_on));
 	buf_addc(out, '\n');

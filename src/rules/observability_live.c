@@ -67,20 +67,21 @@ static void metrics_missing(pl_scan *s, const pl_live *l)
 		return;
 	}
 	const prom_report *m = &l->metrics;
-	if (m->nproblems_total) {
+	if (l->metrics_truncated) {
+		/* a cut exposition has a cut last line: its problems say nothing more */
+		pl_emit_at(s, 0, 0, 0, 0, NULL, NULL,
+			   "%s: the exposition at %s did not end within the size or time limit "
+			   "(4 MiB, the metrics timeout)", l->c.target, l->metrics_url);
+	} else if (m->nproblems_total) {
 		const prom_problem *p = &m->problems[0];
 		const char *msg = p->msg;
 		if (!strncmp(msg, "line ", 5) && strstr(msg, ": "))
 			msg = strstr(msg, ": ") + 2; /* the position is said already */
 		pl_emit_at(s, 0, 0, 0, 0, NULL, NULL,
-			       "%s serves a malformed exposition at %s: %zu problem%s, the first at "
-			       "line %d column %d: %s", l->c.target, l->metrics_url,
-			       m->nproblems_total, m->nproblems_total == 1 ? "" : "s", p->line, p->col,
-			       msg);
-	} else if (l->metrics_truncated) {
-		pl_emit_at(s, 0, 0, 0, 0, NULL, NULL,
-			       "%s: the exposition at %s did not end within the size or time limit",
-			       l->c.target, l->metrics_url);
+			   "%s serves a malformed exposition at %s: %zu problem%s, the first at "
+			   "line %d column %d: %s", l->c.target, l->metrics_url,
+			   m->nproblems_total, m->nproblems_total == 1 ? "" : "s", p->line, p->col,
+			   msg);
 	}
 }
 
