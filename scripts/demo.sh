@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/demo.sh - the main job on the bundled examples (make demo): scan examples/app, then
 # audit a built image: the bundled OCI layout examples/image/app-oci, and, when a Docker
-# Engine answers, an image built and saved here from examples/app's neighbour.
+# Engine answers, an image built and saved here, and a flawed and a hardened running
+# container (plimsoll live).
 set -u
 cd "$(dirname "$0")/.."
 echo "== plimsoll scan examples/app  (Dockerfile, build context, compose.yaml, k8s/)"
@@ -38,5 +39,26 @@ else
 	echo
 	echo "(no Docker Engine here: skipped building and saving an image with docker)"
 fi
+# With a daemon: a deliberately flawed and a hardened container, audited while they run
+# (tests/live/containers.sh starts them; the same scenarios the live tests use), then removed.
+lrc=0
+if command -v docker >/dev/null && docker info >/dev/null 2>&1 && command -v busybox >/dev/null; then
+	. tests/live/containers.sh
+	trap 'live_cleanup; rm -rf "${tmp:-}"; docker rmi -f plimsoll-demo:1 >/dev/null 2>&1' EXIT
+	live_cleanup
+	if live_build_image && live_start_flawed && live_start_hardened; then
+		sleep 2
+		live_patch_flawed
+		sleep 3
+		echo
+		echo "== plimsoll live pl-live-flawed pl-live-hardened  (two running containers; see tests/live/containers.sh)"
+		echo
+		build/plimsoll live pl-live-flawed pl-live-hardened
+		lrc=$?
+		echo
+		echo "(exit status $lrc; the hardened container has no finding)"
+	fi
+	live_cleanup
+fi
 # The demo succeeds when the scans ran (exit 0 or 1); 2 would be a usage or I/O error.
-[ "$rc" -le 1 ] && [ "$irc" -le 1 ]
+[ "$rc" -le 1 ] && [ "$irc" -le 1 ] && [ "$lrc" -le 1 ]

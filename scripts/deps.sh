@@ -16,11 +16,12 @@ packages=(
 	libpcre2-dev        # the schema's patternProperties regexes (compose/schema.c)
 	libarchive-dev      # built images: tar readers and gzip/zstd layer streams (src/image)
 	libssl-dev          # built images: sha256 of every blob and layer (OpenSSL EVP)
-	libcurl4-openssl-dev # images in a registry: the Registry v2 HTTP API (src/image/registry.c)
+	libcurl4-openssl-dev # registries (src/image/registry.c), the Engine API (src/live/engine.c)
 	zstd                # tests/image/mkimages.py writes tar+zstd layers with the zstd CLI
 	xxd                 # embeds compose-spec.json in the binary (Makefile)
 	pkg-config
 	time                # /usr/bin/time: peak RSS in make bench
+	bc                  # bench/live.sh: best-of-N timings
 	python3             # test scripts: generating hostile inputs, reading JSON reports
 	python3-jsonschema  # SARIF output validated against the official 2.1.0 schema
 )
