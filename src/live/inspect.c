@@ -6,6 +6,7 @@
  * Privileged)" where a compose finding names its file and line. Unknown or mistyped fields
  * are read as absent: an old or unusual engine gives fewer findings, never a crash. */
 #include "live/inspect.h"
+#include "core/buf.h"
 #include "core/xalloc.h"
 
 #include <jansson.h>
@@ -319,16 +320,13 @@ static void health(arena *a, pl_live *l, json_t *hc, json_t *state)
 		h->at = api("Config.Healthcheck");
 		const char *first = json_string_value(json_array_get(test, 0));
 		h->disabled = first && !strcmp(first, "NONE");
-		size_t n = 1;
-		for (size_t i = 0; i < json_array_size(test); i++)
-			n += strlen(json_string_value(json_array_get(test, i)) ?: "") + 1;
-		char *w = arena_alloc(a, n);
+		buf w = BUF_INIT;
 		for (size_t i = 0; i < json_array_size(test); i++) {
-			if (i)
-				strcat(w, " ");
-			strcat(w, json_string_value(json_array_get(test, i)) ?: "");
+			const char *part = json_string_value(json_array_get(test, i));
+			buf_printf(&w, "%s%s", i ? " " : "", part ? part : "");
 		}
-		h->what = w;
+		h->what = arena_strdup(a, buf_str(&w));
+		buf_free(&w);
 		h->interval = duration(hc, "Interval", "Config.Healthcheck.Interval");
 		h->timeout = duration(hc, "Timeout", "Config.Healthcheck.Timeout");
 		h->start_period = duration(hc, "StartPeriod", "Config.Healthcheck.StartPeriod");

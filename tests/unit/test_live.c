@@ -132,6 +132,23 @@ static void test_settings(void **state)
 	arena_free(&a);
 }
 
+/* A container a kubelet started: the target names its pod. */
+static void test_pod_labels(void **state)
+{
+	(void)state;
+	arena a;
+	arena_init(&a);
+	pl_live l;
+	assert_int_equal(load(&a, "{\"Id\":\"k\",\"Name\":\"/k8s_app_api-7d9_shop_1\","
+				  "\"Config\":{\"Image\":\"registry.local/api:1.2\",\"Labels\":{"
+				  "\"io.kubernetes.pod.name\":\"api-7d9\",\"io.kubernetes.pod.namespace\":\"shop\","
+				  "\"io.kubernetes.container.name\":\"app\"}}}", &l), 0);
+	assert_string_equal(l.c.target, "container k8s_app_api-7d9_shop_1 (image registry.local/api:1.2, "
+					"pod shop/api-7d9 container app)");
+	assert_string_equal(l.c.image.v, "registry.local/api:1.2");
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +156,7 @@ int main(void)
 		cmocka_unit_test(test_minimal),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_pod_labels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
