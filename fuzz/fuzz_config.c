@@ -10,6 +10,7 @@
  * which runs the per-path ignore patterns. A broken invariant traps. One libfyaml leak is
  * suppressed, see __lsan_default_suppressions below.
  * Build: make build/fuzz/fuzz_config; run: make fuzz (see fuzz/run.sh). */
+#include "check.h"
 #include "engine/config.h"
 #include "rules/rule.h"
 
@@ -22,15 +23,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A broken invariant: say which, then trap so libFuzzer keeps the input. */
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,  \
-				#cond);                                                    \
-			__builtin_trap();                                                  \
-		}                                                                          \
-	} while (0)
 
 /* libfyaml 0.7.12 leaks its atom iterator's heap chunk array when it formats a quoted
  * scalar with many escapes (pantoniou/libfyaml#233, fixed upstream): 512 bytes for

@@ -12,6 +12,7 @@
  * like its "./"-prefixed form, and an excluded relative directory excludes what is under
  * it unless an exception pattern exists. A broken invariant traps.
  * Build: make build/fuzz/fuzz_dockerignore; run: make fuzz (see fuzz/run.sh). */
+#include "check.h"
 #include "context/context.h"
 #include "core/arena.h"
 
@@ -24,15 +25,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A broken invariant: say which, then trap so libFuzzer keeps the input. */
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,  \
-				#cond);                                                    \
-			__builtin_trap();                                                  \
-		}                                                                          \
-	} while (0)
 
 enum { SEP = 0x01, MAX_PATHS = 64 };
 

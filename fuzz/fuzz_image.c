@@ -10,6 +10,7 @@
  * every live file. A broken invariant traps.
  * Build: make build/fuzz/fuzz_image; run: make fuzz (see fuzz/run.sh). Good seeds: the
  * archives tests/image/mkimages.py writes. */
+#include "check.h"
 #include "image/image.h"
 
 #include <fcntl.h>
@@ -21,14 +22,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,  \
-				#cond);                                                    \
-			__builtin_trap();                                                  \
-		}                                                                          \
-	} while (0)
 
 static char dir[64];
 static char path[96];

@@ -5,6 +5,7 @@
  * (a name, a target), and every finding has a rule, a message and the container's
  * location. A broken invariant traps.
  * Build: make build/fuzz/fuzz_inspect; run: make fuzz (see fuzz/run.sh). */
+#include "check.h"
 #include "engine/config.h"
 #include "engine/runtime.h"
 #include "live/inspect.h"
@@ -15,14 +16,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,  \
-				#cond);                                                    \
-			__builtin_trap();                                                  \
-		}                                                                          \
-	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

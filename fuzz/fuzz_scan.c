@@ -12,6 +12,7 @@
  * uncoloured text output holds no control characters but newline and tab; github output
  * is one "::" command line per finding. A broken invariant traps.
  * Build: make build/fuzz/fuzz_scan; run: make fuzz (see fuzz/run.sh). */
+#include "check.h"
 #include "core/buf.h"
 #include "core/utf8.h"
 #include "engine/config.h"
@@ -28,15 +29,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A broken invariant: say which, then trap so libFuzzer keeps the input. */
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,  \
-				#cond);                                                    \
-			__builtin_trap();                                                  \
-		}                                                                          \
-	} while (0)
 
 #define DISPLAY "fuzz/Dockerfile"
 

@@ -9,6 +9,7 @@
  * with their arrays, depth in range, and the helpers' answers consistent with each other.
  * A broken invariant traps, so libFuzzer keeps the input as a crash.
  * Build: make build/fuzz/fuzz_shell; run: make fuzz (see fuzz/run.sh). */
+#include "check.h"
 #include "core/arena.h"
 #include "dockerfile/shell.h"
 
@@ -19,15 +20,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A broken invariant: say which, then trap so libFuzzer keeps the input. */
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,  \
-				#cond);                                                    \
-			__builtin_trap();                                                  \
-		}                                                                          \
-	} while (0)
 
 static void check_word(const sh_word *w, size_t n, const sh_cmd *c)
 {

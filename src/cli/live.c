@@ -235,8 +235,7 @@ int cmd_live(int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;
-#define OPT(name) (!strcmp(a, name) && i + 1 < argc ? (v = argv[++i]) : \
-		   !strncmp(a, name "=", strlen(name) + 1) ? (v = a + strlen(name) + 1) : NULL)
+#define OPT(name) cli_opt(argc, argv, &i, name, &v)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			rc = 0;

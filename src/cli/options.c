@@ -24,6 +24,21 @@ const char cli_common_usage[] =
 	"  --no-color        no colours in text output\n"
 	"  --quiet           no summary line and no progress\n";
 
+bool cli_opt(int argc, char **argv, int *i, const char *name, const char **v)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+	if (!strcmp(a, name) && *i + 1 < argc) {
+		*v = argv[++*i];
+		return true;
+	}
+	if (!strncmp(a, name, n) && a[n] == '=') {
+		*v = a + n + 1;
+		return true;
+	}
+	return false;
+}
+
 void cli_common_init(cli_common *o, const char *cmd, int argc)
 {
 	memset(o, 0, sizeof *o);
@@ -47,8 +62,7 @@ void cli_common_free(cli_common *o)
 int cli_common_opt(cli_common *o, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i], *v = NULL;
-#define OPT(name) (!strcmp(a, name) && *i + 1 < argc ? (v = argv[++*i]) : \
-		   !strncmp(a, name "=", strlen(name) + 1) ? (v = a + strlen(name) + 1) : NULL)
+#define OPT(name) cli_opt(argc, argv, i, name, &v)
 	if (OPT("--format"))
 		o->format = v;
 	else if (OPT("--output") || OPT("-o"))

@@ -23,6 +23,10 @@ typedef struct cli_common {
 	size_t nsev;
 } cli_common;
 
+/* Whether argv[*i] is the option `name` with a value, as "--name V" or "--name=V": then
+ * *v is the value and *i has moved past it. */
+bool cli_opt(int argc, char **argv, int *i, const char *name, const char **v);
+
 void cli_common_init(cli_common *o, const char *cmd, int argc);
 void cli_common_free(cli_common *o);
 

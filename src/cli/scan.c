@@ -238,8 +238,7 @@ static int scan_main(int argc, char **argv, bool images)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = NULL;
-#define OPT(name) (!strcmp(a, name) && i + 1 < argc ? (v = argv[++i]) : \
-		   !strncmp(a, name "=", strlen(name) + 1) ? (v = a + strlen(name) + 1) : NULL)
+#define OPT(name) cli_opt(argc, argv, &i, name, &v)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			rc = 0;

@@ -753,29 +753,10 @@ static void build(svc_ctx *x, const cz_node *svc)
 
 /* --- the service ------------------------------------------------------------------------ */
 
-static void init_container(pl_container *o)
-{
-	memset(o, 0, sizeof *o);
-	pl_flag *flags[] = {&o->run_as_non_root, &o->privileged, &o->read_only_root,
-			    &o->no_new_privileges, &o->selinux_disabled, &o->host_network,
-			    &o->host_pid, &o->host_ipc, &o->host_uts, &o->use_api_socket,
-			    &o->automount_sa_token};
-	for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
-		flags[i]->v = TRI_UNSET;
-	pl_num *nums[] = {&o->run_as_user, &o->mem_limit, &o->cpu_limit, &o->mem_request,
-			  &o->cpu_request, &o->pids_limit, &o->replicas};
-	for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
-		nums[i]->v = -1;
-	pl_probe *probes[] = {&o->health, &o->liveness, &o->readiness, &o->startup};
-	for (size_t i = 0; i < 4; i++)
-		probes[i]->interval.v = probes[i]->timeout.v = probes[i]->start_period.v =
-			probes[i]->retries.v = probes[i]->initial_delay.v = -1;
-}
-
 void cz_fill_service(cz_ctx *c, const char *name, const cz_node *key, const cz_node *svc,
 		     pl_container *o)
 {
-	init_container(o);
+	pl_container_init(o);
 	svc_ctx x = {c, name, o, 0, 0, 0};
 	o->source_kind = "compose";
 	o->workload_kind = "service";

@@ -523,18 +523,6 @@ static void unset_flags(pl_flag *const *flags, size_t n)
 		flags[i]->v = TRI_UNSET;
 }
 
-static void container_init(pl_container *c)
-{
-	memset(c, 0, sizeof *c);
-	pl_flag *const flags[] = {
-		&c->run_as_non_root, &c->privileged, &c->read_only_root, &c->no_new_privileges,
-		&c->selinux_disabled, &c->host_network, &c->host_pid, &c->host_ipc, &c->host_uts,
-		&c->use_api_socket, &c->automount_sa_token,
-	};
-	unset_flags(flags, sizeof flags / sizeof flags[0]);
-	c->run_as_user.v = -1;
-}
-
 /* What a pod template gives all its containers. */
 typedef struct pod {
 	const char *kind;
@@ -1021,7 +1009,7 @@ static void read_container(rd *r, const yaml_node *cn, size_t index, ckind ck, c
 	pl_k8s_set *s = r->set;
 	GROW(r, s->containers, s->ncontainers, s->cap_containers);
 	pl_container *c = &s->containers[s->ncontainers++];
-	container_init(c);
+	pl_container_init(c);
 
 	c->source_kind = "k8s";
 	c->workload_kind = p->kind;

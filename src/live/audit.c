@@ -230,6 +230,12 @@ static void read_execs(job *j, pl_audit_slot *s)
 		json_t *x = NULL;
 		if (pl_engine_get(j->e, path, INSPECT_MAX, &r, err, sizeof err) == 0 && r.status == 200)
 			x = json_loadb(r.body, r.len, 0, NULL);
+		if (r.status == 404) {
+			/* ended since the inspect (health probes come and go every few
+			 * seconds): the events say whether it was a session */
+			pl_http_resp_free(&r);
+			continue;
+		}
 		json_t *pc = json_object_get(x, "ProcessConfig");
 		buf cmd = BUF_INIT;
 		const char *ep = json_string_value(json_object_get(pc, "entrypoint"));

@@ -72,24 +72,6 @@ static pl_num duration(json_t *hc, const char *key, const char *field)
 	return num((double)ns / 1e9, field);
 }
 
-static void unset(pl_container *c)
-{
-	pl_flag *flags[] = {&c->run_as_non_root, &c->privileged, &c->read_only_root,
-			    &c->no_new_privileges, &c->selinux_disabled, &c->host_network,
-			    &c->host_pid, &c->host_ipc, &c->host_uts, &c->use_api_socket,
-			    &c->automount_sa_token};
-	for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
-		flags[i]->v = TRI_UNSET;
-	pl_num *nums[] = {&c->run_as_user, &c->user_uid, &c->mem_limit, &c->cpu_limit,
-			  &c->mem_request, &c->cpu_request, &c->pids_limit, &c->replicas};
-	for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
-		nums[i]->v = -1;
-	pl_probe *probes[] = {&c->health, &c->liveness, &c->readiness, &c->startup};
-	for (size_t i = 0; i < 4; i++)
-		probes[i]->interval.v = probes[i]->timeout.v = probes[i]->start_period.v =
-			probes[i]->retries.v = probes[i]->initial_delay.v = -1;
-}
-
 static const char **strings(arena *a, json_t *arr, size_t *n, pl_origin **at, const char *field)
 {
 	*n = 0;
@@ -393,6 +375,7 @@ int pl_live_from_inspect(arena *a, const char *json, size_t len, pl_live *l, cha
 			 size_t errlen)
 {
 	memset(l, 0, sizeof *l);
+	pl_container_init(&l->c);
 	json_error_t je;
 	json_t *root = json_loadb(json, len, 0, &je);
 	if (!json_is_object(root) || !str(root, "Id")) {
@@ -402,7 +385,6 @@ int pl_live_from_inspect(arena *a, const char *json, size_t len, pl_live *l, cha
 		return -1;
 	}
 	pl_container *c = &l->c;
-	unset(c);
 	c->source_kind = "live";
 	c->workload_kind = "container";
 	c->long_running = true;

@@ -165,4 +165,7 @@ typedef struct pl_container {
 	size_t nlabels;
 } pl_container;
 
+/* Zero c, then mark every flag, number and probe timing unset (as no input said it). */
+void pl_container_init(pl_container *c);
+
 #endif
