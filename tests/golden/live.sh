@@ -1,7 +1,7 @@
 # Live containers on a real Docker Engine (plimsoll live). The scenario containers
 # (tests/live/containers.sh) are started with the settings the rules target, and a hardened
 # one with every setting right: it must give no finding, each flawed one its findings.
-# Then --filter, --watch, output formats, and faults: an absent, silent or garbage-speaking
+# Then --filter, --watch, output formats, tcp:// with TLS client certificates, and faults: an absent, silent or garbage-speaking
 # daemon, a container gone mid-audit, huge log lines, a metrics endpoint that never answers
 # or streams forever. Every container is removed at the end, also when a test fails.
 # Without a daemon the suite skips (fails under CI=true, where .ci/run starts one).
@@ -14,6 +14,7 @@ command -v busybox >/dev/null ||
 tmp=$(mktemp -d)
 cleanup() {
 	[ -n "${watch_pid:-}" ] && kill "$watch_pid" 2>/dev/null
+	[ -n "${tls_pid:-}" ] && kill "$tls_pid" 2>/dev/null
 	live_cleanup
 	rm -rf "$tmp"
 }
@@ -110,6 +111,45 @@ ms=$((($(date +%s%N) - start) / 1000000))
 check "live: an absent daemon is a clear error (rc 2)" \
 	grep -q "cannot connect to the Docker Engine at unix://$tmp/absent.sock" "$tmp/a.err"
 check "live: ... at once (${ms} ms)" test $rc -eq 2 -a $ms -lt 3000
+
+# tcp:// with TLS client certificates: the real Engine behind a TLS endpoint on loopback
+# that requires them (tests/live/tls_proxy.py; certificates made here with openssl). A
+# second dockerd would be closer to a production setup, but stopping one removes docker0
+# from under the first.
+tls=$tmp/tls
+mkdir -p "$tls/certs"
+(
+	cd "$tls/certs" || exit 1
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 1 -subj /CN=plimsoll-test-ca
+	openssl req -newkey rsa:2048 -nodes -keyout server-key.pem -out server.csr -subj /CN=127.0.0.1
+	printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >srv.ext
+	openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out server-cert.pem -days 1 -extfile srv.ext
+	openssl req -newkey rsa:2048 -nodes -keyout key.pem -out client.csr -subj /CN=client
+	printf 'extendedKeyUsage=clientAuth\n' >cli.ext
+	openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out cert.pem -days 1 -extfile cli.ext
+) >/dev/null 2>&1
+python3 "$PL_ROOT/tests/live/tls_proxy.py" "$tls/certs" /var/run/docker.sock >"$tls/port" 2>"$tls/log" &
+tls_pid=$!
+for _ in $(seq 1 50); do [ -s "$tls/port" ] && break; sleep 0.1; done
+port=$(cat "$tls/port")
+DOCKER_CERT_PATH=$tls/certs "$PLIMSOLL" live --no-color --fail-on none --tls \
+	-H "tcp://127.0.0.1:$port" pl-live-partial >"$tmp/tls.out" 2>"$tmp/tls.err"
+check "live: tcp:// with TLS client certificates audits through the TLS endpoint" \
+	grep -q '^container:pl-live-partial: .*PL216' "$tmp/tls.out"
+sed 's/^/# /' "$tmp/tls.err" | head -3
+"$PLIMSOLL" live -H "tcp://127.0.0.1:$port" >"$tmp/notls.out" 2>"$tmp/notls.err"
+check "live: ... and without TLS it is refused clearly (rc 2)" test $? -eq 2 -a -s "$tmp/notls.err"
+mkdir -p "$tls/other" && cp "$tls/certs/ca.pem" "$tls/other/" &&
+	(cd "$tls/other" && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem \
+		-days 1 -subj /CN=stranger) >/dev/null 2>&1
+DOCKER_CERT_PATH=$tls/other "$PLIMSOLL" live --tls -H "tcp://127.0.0.1:$port" >/dev/null 2>"$tmp/stranger.err"
+check "live: ... a client certificate the endpoint does not trust is refused (rc $?)" \
+	grep -q 'cannot connect to the Docker Engine' "$tmp/stranger.err"
+DOCKER_CERT_PATH=$tmp/nowhere "$PLIMSOLL" live --tls -H "tcp://127.0.0.1:$port" >/dev/null 2>"$tmp/nocert.err"
+check "live: ... a missing certificate file is named" grep -q "$tmp/nowhere/ca.pem" "$tmp/nocert.err"
+kill "$tls_pid" 2>/dev/null
+wait "$tls_pid" 2>/dev/null
+tls_pid=
 
 # a daemon that accepts and never answers, and one that answers garbage
 cat >"$tmp/fake.py" <<'PY'
