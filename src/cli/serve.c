@@ -164,6 +164,10 @@ int cmd_serve(int argc, char **argv)
 	pl_log("info", "listening on %s port %d (%s, %ld workers, config %s)", listen_on,
 	       pl_http_port(), insecure ? "plain HTTP" : "HTTPS", workers,
 	       config ? config : "defaults");
+	/* served anyway, so that a renewal dropped into place is picked up, but not ready */
+	if (!insecure && !pl_tls_valid(time(NULL)))
+		pl_log("warn", "the certificate is not valid now (not after %lld): /readyz answers 503 "
+			       "until a valid one is in place", (long long)pl_tls_not_after());
 
 	for (;;) {
 		struct timespec tick = {1, 0};

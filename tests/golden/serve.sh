@@ -301,6 +301,11 @@ print(data.split(b"\r\n\r\n", 1)[1].decode())
 PY
 client=$!
 for _ in $(seq 1 50); do [ -e half-sent ] && break; sleep 0.1; done
+# in flight once the server has read its headers: the metrics request itself is the other one
+for _ in $(seq 1 50); do
+	curl -sS --cacert rotated.crt "https://127.0.0.1:$port/metrics" | grep -q '^plimsoll_webhook_in_flight_requests 2$' && break
+	sleep 0.1
+done
 kill -TERM "$pid"
 for _ in $(seq 1 50); do grep -q '"shutting down' log && break; sleep 0.1; done
 sleep 0.3
@@ -314,6 +319,24 @@ pid=
 check "SIGTERM: exit 0 (no leak under ASan) after draining" [ $rc -eq 0 ]
 check "SIGTERM: the log says it stopped cleanly" bash -c "tail -1 log | grep -q '\"message\":\"stopped\"'"
 check "nothing on stderr" bash -c "[ ! -s log.err ]"
+
+# --- an expired certificate: alive, not ready ---------------------------------------------------------------
+mkdir -p expired/db && touch expired/db/index.txt && echo 01 >expired/db/serial
+printf '[ca]\ndefault_ca = d\n[d]\ndatabase = expired/db/index.txt\nserial = expired/db/serial\nnew_certs_dir = expired/db\ndefault_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n' >expired/ca.cnf
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=expired \
+	-keyout expired/tls.key -out expired/tls.csr 2>/dev/null
+openssl ca -batch -config expired/ca.cnf -selfsign -keyfile expired/tls.key -in expired/tls.csr \
+	-startdate 20200101000000Z -enddate 20200102000000Z -out expired/tls.crt >/dev/null 2>&1
+if start_server log3 --tls-cert expired/tls.crt --tls-key expired/tls.key; then
+	code=$(curl -sS -k -o body -w '%{http_code}' "https://127.0.0.1:$port/readyz")
+	check "an expired certificate: /readyz answers 503 naming the certificate" bash -c "[ $code = 503 ] && grep -q certificate body"
+	code=$(curl -sS -k -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/healthz")
+	check "... while /healthz answers 200 (alive: a renewal can still land)" [ "$code" = 200 ]
+	check "... and the log warns at start" grep -q '"level":"warn","message":"the certificate is not valid now' log3
+	kill -TERM "$pid"; wait "$pid"; pid=
+else
+	not_ok "serve starts with an expired certificate"
+fi
 
 # --- plain HTTP for local trials ----------------------------------------------------------------------------
 printf 'fail-on: high\n' >plimsoll.yml
