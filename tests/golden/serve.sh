@@ -195,6 +195,14 @@ check "metrics: the latency histogram counted every review" \
 check "metrics: in-flight gauge and worker saturation are exposed" bash -c \
 	"grep -q '^plimsoll_webhook_in_flight_requests 1$' metrics && grep -q '^plimsoll_webhook_workers 2$' metrics && grep -q '^plimsoll_webhook_worker_saturation ' metrics"
 check "metrics: the certificate's expiry time is exposed" grep -q '^plimsoll_webhook_certificate_expiry_timestamp_seconds [0-9]' metrics
+# the exposition through Plimsoll's strict validator (src/live/prometheus.h)
+if cc -std=c17 -D_GNU_SOURCE -I"$PL_ROOT/src" -fsanitize=address,undefined -o promcheck \
+	"$fixtures/promcheck.c" "$PL_ROOT/build/asan/libplimsoll.a" -lm 2>promcheck.err; then
+	check "metrics: the exposition passes the strict validator with all four golden signals" \
+		bash -c "./promcheck <metrics >promcheck.out || { cat promcheck.out; false; }"
+else
+	not_ok "metrics: cannot build tests/serve/promcheck.c"; sed 's/^/# /' promcheck.err
+fi
 check "metrics: every sample line is NAME{LABELS} VALUE under a # TYPE" python3 - metrics <<'PY'
 import re, sys
 typed = set()
