@@ -335,7 +335,10 @@ int pl_http_start(const pl_http_opts *o, pl_config *cfg, char *err, size_t errle
 	listen_fd = open_listener(o->listen, &v6, err, errlen);
 	if (listen_fd < 0)
 		return -1;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	/* poll, not epoll: with epoll, libmicrohttpd 0.9.75 does not notice a client that
+	 * closes in the middle of a body, so its request would stay in flight until the idle
+	 * timeout (and hold a graceful shutdown that long); tests/hostile/serve.sh checks it */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC |
 			 MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0) | (o->tls ? MHD_USE_TLS : 0);
 	struct MHD_OptionItem tls_opts[] = {
 		/* TLS 1.2 and 1.3 only, GnuTLS's default ciphers for them */
