@@ -29,7 +29,7 @@ static const double bounds[] = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 
 static atomic_ullong requests[NK][NO][ND];
 static atomic_ullong errors[ERR_NKINDS];
 static atomic_ullong buckets[NB + 1];    /* non-cumulative; the last is +Inf */
-static atomic_ullong sum_ns, count;
+static atomic_ullong sum_ns;
 static atomic_int in_flight, busy;
 static unsigned nworkers = 1;
 static atomic_ullong config_reloads[2], cert_reloads[2]; /* [0] failure, [1] success */
@@ -63,7 +63,6 @@ void pl_metrics_request(const char *kind, const char *operation, const char *dec
 		b++;
 	atomic_fetch_add(&buckets[b], 1);
 	atomic_fetch_add(&sum_ns, (unsigned long long)(seconds * 1e9));
-	atomic_fetch_add(&count, 1);
 }
 
 void pl_metrics_error(pl_metric_error e) { atomic_fetch_add(&errors[e], 1); }
