@@ -17,16 +17,16 @@ packages=(
 	libarchive-dev      # built images: tar readers and gzip/zstd layer streams (src/image)
 	libssl-dev          # built images: sha256 of every blob and layer (OpenSSL EVP)
 	libcurl4-openssl-dev # images in a registry: the Registry v2 HTTP API (src/image/registry.c)
-	libmicrohttpd-dev   # plimsoll serve: the admission webhook's HTTP(S) server (src/server/http.c)
-	libgnutls28-dev     # plimsoll serve: TLS certificate reload through MHD's handshake callback (src/server/tls.c)
-	openssl curl        # tests/golden/serve.sh: a test certificate, and real HTTPS requests
-	wrk                 # make bench: the webhook under load (bench/serve.sh)
 	zstd                # tests/image/mkimages.py writes tar+zstd layers with the zstd CLI
 	xxd                 # embeds compose-spec.json in the binary (Makefile)
 	pkg-config
 	time                # /usr/bin/time: peak RSS in make bench
 	python3             # test scripts: generating hostile inputs, reading JSON reports
 	python3-jsonschema  # SARIF output validated against the official 2.1.0 schema
+	libmicrohttpd-dev   # plimsoll serve: the admission webhook's HTTP(S) server (src/server/http.c)
+	libgnutls28-dev     # plimsoll serve: TLS certificate reload through MHD's handshake callback (src/server/tls.c)
+	openssl curl        # tests/golden/serve.sh: a test certificate, and real HTTPS requests
+	wrk                 # make bench: the webhook under load (bench/serve.sh)
 )
 missing=()
 for p in "${packages[@]}"; do
