@@ -4,8 +4,10 @@
  * threads serve requests. Signals are blocked before any thread starts, so every thread
  * inherits the mask and only sigtimedwait below ever sees them:
  *   SIGHUP           reload --config (a bad file is logged and the old one kept)
- *   SIGTERM, SIGINT  stop accepting, let in-flight requests finish within --grace
- *                    seconds, exit 0
+ *   SIGTERM, SIGINT  turn /readyz to 503 and keep serving for --shutdown-delay seconds
+ *                    (while the endpoint is removed from the Service), then stop
+ *                    accepting, let in-flight requests finish within --grace, exit 0;
+ *                    a second signal skips the rest of the delay
  *   every second     reload the certificate and key if their files changed */
 #include "cli/cli.h"
 #include "core/xalloc.h"
@@ -37,7 +39,9 @@ static void usage(FILE *to)
 		"  --config FILE       .plimsoll.yml: rules, fail-on (the deny threshold) and the\n"
 		"                      webhook: section; reloaded on SIGHUP\n"
 		"  --workers N         reviews judged at once (default: the core count)\n"
-		"  --grace SECONDS     on SIGTERM, how long in-flight requests may take (default 20)\n");
+		"  --shutdown-delay S  on SIGTERM, keep serving (not ready) this long first, while\n"
+		"                      Kubernetes stops routing to the pod (default 0)\n"
+		"  --grace SECONDS     then, how long in-flight requests may take (default 20)\n");
 }
 
 /* A configuration for the webhook, from file (NULL: the defaults). */
@@ -90,7 +94,7 @@ int cmd_serve(int argc, char **argv)
 {
 	const char *listen_on = NULL, *cert = NULL, *key = NULL, *config = NULL;
 	bool insecure = false;
-	long workers = sysconf(_SC_NPROCESSORS_ONLN), grace = 20;
+	long workers = sysconf(_SC_NPROCESSORS_ONLN), grace = 20, delay = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = NULL;
@@ -111,6 +115,8 @@ int cmd_serve(int argc, char **argv)
 			workers = strtol(v, NULL, 10);
 		} else if (OPT("--grace")) {
 			grace = strtol(v, NULL, 10);
+		} else if (OPT("--shutdown-delay")) {
+			delay = strtol(v, NULL, 10);
 		} else if (!strcmp(a, "--insecure-http")) {
 			insecure = true;
 		} else {
@@ -124,7 +130,8 @@ int cmd_serve(int argc, char **argv)
 		: insecure && (cert || key) ? "--insecure-http serves plain HTTP: drop --tls-cert and --tls-key"
 		: !insecure && (!cert || !key) ? "--tls-cert and --tls-key are required (or --insecure-http)"
 		: workers < 1 || workers > 256 ? "--workers wants 1 to 256"
-		: grace < 0 || grace > 3600 ? "--grace wants 0 to 3600 seconds" : NULL;
+		: grace < 0 || grace > 3600 ? "--grace wants 0 to 3600 seconds"
+		: delay < 0 || delay > 600 ? "--shutdown-delay wants 0 to 600 seconds" : NULL;
 	if (problem) {
 		fprintf(stderr, "plimsoll serve: %s\n", problem);
 		return 2;
@@ -180,6 +187,24 @@ int cmd_serve(int argc, char **argv)
 			check_certificate();
 	}
 
+	if (delay) {
+		pl_http_unready();
+		pl_log("info", "leaving: not ready, still serving for %lds", delay);
+		struct timespec t0, t;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (;;) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			long left = delay - (t.tv_sec - t0.tv_sec);
+			if (left <= 0)
+				break;
+			struct timespec tick = {1, 0};
+			int sig = sigtimedwait(&sigs, NULL, &tick);
+			if (sig == SIGTERM || sig == SIGINT)
+				break;
+			if (sig == SIGHUP)
+				reload_config(config);
+		}
+	}
 	pl_log("info", "shutting down: no new connections, %u requests in flight, grace %lds",
 	       pl_http_in_flight(), grace);
 	pl_http_quiesce();

@@ -41,7 +41,7 @@ static struct MHD_Daemon *daemon_;
 static int listen_fd = -1, bound_port;
 static pthread_rwlock_t cfg_lock;
 static pl_config *config;
-static atomic_bool quiescing;
+static atomic_bool quiescing, draining;
 static atomic_uint in_flight;
 static atomic_size_t body_bytes;
 static bool use_tls;
@@ -64,8 +64,8 @@ static enum MHD_Result answer(struct MHD_Connection *c, request *r, int status,
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	/* while draining, clients should take their next request elsewhere */
-	if (atomic_load(&quiescing))
+	/* while leaving, clients should take their next request elsewhere */
+	if (atomic_load(&draining))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	enum MHD_Result rc = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
@@ -81,7 +81,7 @@ static enum MHD_Result answer_text(struct MHD_Connection *c, request *r, int sta
 
 static bool ready(void)
 {
-	if (atomic_load(&quiescing))
+	if (atomic_load(&draining))
 		return false;
 	pthread_rwlock_rdlock(&cfg_lock);
 	bool ok = config != NULL;
@@ -177,7 +177,7 @@ static enum MHD_Result first_call(struct MHD_Connection *c, request *r, const ch
 		return answer_text(c, r, 200, "ok\n");
 	case R_READYZ:
 		return ready() ? answer_text(c, r, 200, "ready\n")
-			       : answer_text(c, r, 503, atomic_load(&quiescing) ? "shutting down\n"
+			       : answer_text(c, r, 503, atomic_load(&draining) ? "shutting down\n"
 										 : "not ready: certificate not valid now\n");
 	case R_METRICS: {
 		buf b = BUF_INIT;
@@ -381,8 +381,11 @@ void pl_http_set_config(pl_config *cfg)
 	}
 }
 
+void pl_http_unready(void) { atomic_store(&draining, true); }
+
 void pl_http_quiesce(void)
 {
+	atomic_store(&draining, true);
 	if (atomic_exchange(&quiescing, true) || !daemon_)
 		return;
 	MHD_socket fd = MHD_quiesce_daemon(daemon_);

@@ -36,7 +36,10 @@ int pl_http_start(const pl_http_opts *o, pl_config *cfg, char *err, size_t errle
 int pl_http_port(void);                 /* the port bound (useful with port 0) */
 /* Use cfg from now on (ownership moves); the old one is freed once no review uses it. */
 void pl_http_set_config(pl_config *cfg);
-/* Stop accepting connections; /readyz answers 503 and answers say Connection: close. */
+/* Start leaving: /readyz answers 503 and answers say Connection: close, but connections
+ * are still accepted (Kubernetes keeps sending for a moment after a pod is told to stop). */
+void pl_http_unready(void);
+/* Stop accepting connections (and pl_http_unready). */
 void pl_http_quiesce(void);
 unsigned pl_http_in_flight(void);       /* requests received and not yet answered */
 /* Stop the server (closing any connection left) and free the configuration. */

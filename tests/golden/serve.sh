@@ -357,3 +357,20 @@ if start_server log2 --insecure-http --config plimsoll.yml; then
 else
 	not_ok "--insecure-http server starts"
 fi
+
+# --- --shutdown-delay: after SIGTERM, not ready but still serving while endpoints update -----------
+if start_server log4 --insecure-http --shutdown-delay 3; then
+	kill -TERM "$pid"
+	for _ in $(seq 1 50); do grep -q '"leaving: not ready' log4 && break; sleep 0.1; done
+	code=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")
+	check "--shutdown-delay: /readyz answers 503 at once" [ "$code" = 503 ]
+	code=$(curl -sS -D headers -o resp -w '%{http_code}' --data-binary @clean.json "http://127.0.0.1:$port/validate")
+	check "--shutdown-delay: reviews are still answered, with Connection: close" \
+		bash -c "[ $code = 200 ] && grep -q '\"allowed\":true' resp && grep -qi '^connection: close' headers"
+	kill -0 "$pid" 2>/dev/null; alive=$?
+	kill -TERM "$pid"   # a second signal skips the rest of the delay
+	wait "$pid"; rc=$?; pid=
+	check "--shutdown-delay: a second SIGTERM ends the delay; exit 0" bash -c "[ $alive -eq 0 ] && [ $rc -eq 0 ]"
+else
+	not_ok "--shutdown-delay server starts"
+fi
