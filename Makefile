@@ -12,7 +12,7 @@ CSTD    := -std=c17 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 INC     := -Isrc
 CFLAGS  ?= -O2 -g
-LDLIBS  := -lfyaml -ljansson -lpcre2-8 -lpthread -larchive -lcrypto -lcurl -lm
+LDLIBS  := -lfyaml -ljansson -lpcre2-8 -lpthread -larchive -lcrypto -lcurl -lmicrohttpd -lgnutls -lm
 
 LIB_SRC  := $(shell find src -name '*.c' ! -path 'src/main.c' ! -path 'src/cli/*' | sort) build/gen/rules_table.c build/gen/compose_spec.c
 RULE_SRC := $(sort $(wildcard src/rules/*.c))

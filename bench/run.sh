@@ -296,6 +296,11 @@ row "k8s corpus scan wall time" "$(secs "$k_ns") s" "< 0.5 s" \
 row "manifests per second" "$(awk -v n="$k_docs" -v ns="$k_ns" 'BEGIN { printf "%.0f", n / (ns / 1e9) }')/s" "" ""
 row "k8s scan peak RSS" "$(mib "$k_rss") MB" "< 64 MB" "$(verdict "$(mib "$k_rss")" "<" 64)"
 
+# plimsoll serve under wrk (its header says how): before the image bench, which takes longest
+echo
+echo "=== The admission webhook: plimsoll serve under wrk, ~2000 requests/s (bench/serve.sh) ==="
+bash "$root/bench/serve.sh"
+
 echo
 echo "=== Image reader: plimsoll image on a ~1.1 GB image vs zcat and sha256sum (bench/image.sh) ==="
 bash "$root/bench/image.sh"

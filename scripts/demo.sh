@@ -21,6 +21,51 @@ build/plimsoll image examples/image/app-oci
 irc=$?
 echo
 echo "(exit status $irc)"
+# The admission webhook: plimsoll serve on a loopback port with a throwaway certificate, one
+# review denied and one allowed (with warnings), as kubectl would show them, then SIGTERM.
+echo
+echo "== plimsoll serve: the Kubernetes admission webhook, on 127.0.0.1 with a test certificate"
+srv=$(mktemp -d)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=demo \
+	-addext subjectAltName=IP:127.0.0.1 -keyout "$srv/tls.key" -out "$srv/tls.crt" 2>/dev/null
+build/plimsoll serve --listen 127.0.0.1:0 --tls-cert "$srv/tls.crt" --tls-key "$srv/tls.key" >"$srv/log" 2>&1 &
+spid=$!
+port=
+for _ in $(seq 1 50); do
+	port=$(sed -n 's/.*port \([0-9]*\) .*/\1/p' "$srv/log" | head -1)
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+show() { # TITLE OBJECT.json
+	echo
+	echo "-- $1: POST /validate ($(basename "$2") in an AdmissionReview)"
+	python3 tests/serve/mkreview.py "demo-$(basename "$2" .json)" CREATE "$2" |
+		curl -sS --cacert "$srv/tls.crt" -H 'Content-Type: application/json' --data-binary @- \
+			"https://127.0.0.1:$port/validate" |
+		python3 -c 'import json,sys
+r = json.load(sys.stdin)["response"]
+print("uid %s: allowed=%s" % (r["uid"], str(r["allowed"]).lower()))
+if not r["allowed"]:
+    print("Error from server (Forbidden): admission webhook \"validate.plimsoll.dev\" denied the request: " + r["status"]["message"])
+for w in r.get("warnings", []):
+    print("Warning: " + w)'
+}
+src=0
+if [ -n "$port" ]; then
+	show "denied" tests/serve/deployment-denied.json
+	show "allowed, with warnings" tests/serve/deployment-warned.json
+	echo
+	echo "-- the server's JSON log lines for them:"
+	grep correlation_id "$srv/log"
+	kill -TERM "$spid"
+	wait "$spid" || src=$?
+	echo "(stopped on SIGTERM, exit status $src)"
+else
+	echo "(the server did not start:)"; cat "$srv/log"; kill "$spid" 2>/dev/null; src=1
+fi
+rm -rf "$srv"
+# a webhook that did not start or stop cleanly fails the demo, as an I/O error would
+[ "$src" -eq 0 ] || rc=2
 # A daemon is optional: with one, build and save a tiny image and audit the docker save archive.
 if command -v docker >/dev/null && docker info >/dev/null 2>&1 && command -v busybox >/dev/null; then
 	tmp=$(mktemp -d)

@@ -24,6 +24,10 @@ packages=(
 	bc                  # bench/live.sh: best-of-N timings
 	python3             # test scripts: generating hostile inputs, reading JSON reports
 	python3-jsonschema  # SARIF output validated against the official 2.1.0 schema
+	libmicrohttpd-dev   # plimsoll serve: the admission webhook's HTTP(S) server (src/server/http.c)
+	libgnutls28-dev     # plimsoll serve: TLS certificate reload through MHD's handshake callback (src/server/tls.c)
+	openssl curl        # tests/golden/serve.sh: a test certificate, and real HTTPS requests
+	wrk                 # make bench: the webhook under load (bench/serve.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

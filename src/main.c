@@ -31,6 +31,8 @@ static const struct command {
 	{"rules", cmd_rules, "list every rule: code, slug, severity, inputs, peer ids"},
 	{"explain", cmd_explain, "print a rule's documentation (code, slug or peer id)"},
 	{"dump", cmd_dump, "print how a Dockerfile parses (BuildKit's tree, or JSON with positions)"},
+	{"serve", cmd_serve, "run the Kubernetes admission webhook (POST /validate, /healthz, /readyz, /metrics)"},
+	{"healthcheck", cmd_healthcheck, "exit 0 when GET URL answers 2xx (the image's HEALTHCHECK)"},
 	{"version", cmd_version, "print the version"},
 	{"help", cmd_help, "show this help"},
 };

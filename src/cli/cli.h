@@ -10,6 +10,8 @@ int cmd_image(int argc, char **argv);
 int cmd_live(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_healthcheck(int argc, char **argv);
 
 /* Print "path:line:col: error: msg" on stderr (colour only on a TTY). */
 void cli_error_at(const char *path, int line, int col, const char *msg);

@@ -54,6 +54,7 @@ void pl_config_init(pl_config *c)
 		c->severity[i] = -1;
 	c->fail_on = SEV_HIGH;
 	c->low_uid_below = 10000;
+	c->warn_on = SEV_LOW;
 }
 
 static void free_strv(char **v, size_t n)
@@ -90,6 +91,8 @@ void pl_config_free(pl_config *c)
 	free_strv(c->trusted_registries, c->ntrusted);
 	free_strv(c->allow_setuid, c->nallow_setuid);
 	free_strv(c->allow_secrets, c->nallow_secrets);
+	free_strv(c->exempt_namespaces, c->nexempt_namespaces);
+	free_strv(c->exempt_labels, c->nexempt_labels);
 	free_ignores(c->ignores, c->nignores);
 	free_labels(c->labels, c->nlabels);
 	memset(c, 0, sizeof *c);
@@ -530,12 +533,16 @@ typedef struct staged {
 	long low_uid_below;     /* -1 unset */
 	char **allow_setuid, **allow_secrets;
 	size_t nallow_setuid, nallow_secrets;
+	char **exempt_ns, **exempt_labels;
+	size_t nexempt_ns, nexempt_labels;
+	int warn_on;            /* -2 unset */
 } staged;
 
 static const char *const top_keys[] = {
 	"fail-on", "rules", "trusted-registries", "ignore", "label-schema", "strict-labels",
-	"thresholds", "allow",
+	"thresholds", "allow", "webhook",
 };
+static const char *const webhook_keys[] = {"exempt-namespaces", "exempt-labels", "warn-on"};
 static const char *const allow_keys[] = {"setuid", "secrets"};
 static const char *const ignore_keys[] = {"path", "rules"};
 static const char *const threshold_keys[] = {"low-uid-below"};
@@ -965,6 +972,47 @@ static int load_allow(loader *L, staged *st, const ynode *m)
 	return 0;
 }
 
+/* webhook: {exempt-namespaces: [names], exempt-labels: [key or key=value], warn-on: level} */
+static int load_webhook(loader *L, staged *st, const ynode *m)
+{
+	if (is_null(m))
+		return 0;
+	if (want_map(L, m, "webhook") != 0)
+		return -1;
+	for (size_t i = 0; i + 1 < m->n; i += 2) {
+		const ynode *k = m->v[i], *v = m->v[i + 1];
+		int rc = 0;
+		switch (key_index(webhook_keys, COUNT(webhook_keys), k->s)) {
+		case 0:
+			rc = load_strings(L, v, "webhook.exempt-namespaces", &st->exempt_ns,
+					  &st->nexempt_ns);
+			break;
+		case 1:
+			rc = load_strings(L, v, "webhook.exempt-labels", &st->exempt_labels,
+					  &st->nexempt_labels);
+			for (size_t j = 0; rc == 0 && j < st->nexempt_labels; j++)
+				if (st->exempt_labels[j][0] == '=')
+					rc = FAIL(L, v, "webhook.exempt-labels entry '%s' has no label key",
+						  st->exempt_labels[j]);
+			break;
+		case 2: {
+			if (want_scalar(L, v, "warn-on") != 0)
+				return -1;
+			int s = pl_severity_parse(v->s);
+			if (s == -2)
+				return FAIL(L, v, "bad value '%s' for 'warn-on' (expected critical, high, "
+						  "medium, low, info or none)", v->s);
+			st->warn_on = s;
+			break;
+		}
+		default: rc = unknown_key(L, k, webhook_keys, COUNT(webhook_keys)); break;
+		}
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int load_root(loader *L, staged *st, const ynode *root)
 {
 	if (!root || is_null(root))
@@ -985,6 +1033,7 @@ static int load_root(loader *L, staged *st, const ynode *root)
 		case 5: rc = load_strict_labels(L, st, v); break;
 		case 6: rc = load_thresholds(L, st, v); break;
 		case 7: rc = load_allow(L, st, v); break;
+		case 8: rc = load_webhook(L, st, v); break;
 		default: rc = unknown_key(L, k, top_keys, COUNT(top_keys)); break;
 		}
 		if (rc != 0)
@@ -1043,6 +1092,10 @@ static void merge(pl_config *c, staged *st)
 	append_strv(&c->allow_setuid, &c->nallow_setuid, st->allow_setuid, &st->nallow_setuid);
 	append_strv(&c->allow_secrets, &c->nallow_secrets, st->allow_secrets,
 		    &st->nallow_secrets);
+	append_strv(&c->exempt_namespaces, &c->nexempt_namespaces, st->exempt_ns, &st->nexempt_ns);
+	append_strv(&c->exempt_labels, &c->nexempt_labels, st->exempt_labels, &st->nexempt_labels);
+	if (st->warn_on != -2)
+		c->warn_on = (pl_severity)st->warn_on;
 }
 
 static char *dir_of(const char *path)
@@ -1112,7 +1165,8 @@ int pl_config_load(pl_config *c, const char *path, char *err, size_t errlen)
 		xdie("libfyaml: cannot create a parser");
 	arena_init(&L.mem);
 
-	staged st = {.fail_on = -2, .all = -1, .strict_labels = -1, .low_uid_below = -1};
+	staged st = {.fail_on = -2, .all = -1, .strict_labels = -1, .low_uid_below = -1,
+		     .warn_on = -2};
 	size_t nr = pl_nrules ? pl_nrules : 1;
 	st.enabled = xmalloc(nr);
 	memset(st.enabled, -1, nr);
@@ -1139,6 +1193,8 @@ int pl_config_load(pl_config *c, const char *path, char *err, size_t errlen)
 	free_strv(st.trusted, st.ntrusted);
 	free_strv(st.allow_setuid, st.nallow_setuid);
 	free_strv(st.allow_secrets, st.nallow_secrets);
+	free_strv(st.exempt_ns, st.nexempt_ns);
+	free_strv(st.exempt_labels, st.nexempt_labels);
 	free_ignores(st.ignores, st.nignores);
 	free_labels(st.labels, st.nlabels);
 	arena_free(&L.mem);

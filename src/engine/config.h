@@ -42,6 +42,14 @@ typedef struct pl_config {
 	size_t nallow_secrets;
 	/* thresholds */
 	int low_uid_below;      /* PL216: UIDs below this are "low"; default 10000 */
+	/* webhook: (plimsoll serve): namespaces and object labels ("key" or "key=value")
+	 * whose admission requests are not judged; findings below fail-on and at or above
+	 * warn_on are returned as warnings (default low) */
+	char **exempt_namespaces;
+	size_t nexempt_namespaces;
+	char **exempt_labels;
+	size_t nexempt_labels;
+	pl_severity warn_on;
 } pl_config;
 
 void pl_config_init(pl_config *c);   /* defaults */

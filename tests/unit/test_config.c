@@ -305,7 +305,7 @@ static void test_schema_errors(void **state)
 	} cases[] = {
 		{"rulez: {}\n",
 		 "1:1: unknown key 'rulez' (known: fail-on, rules, trusted-registries, ignore, "
-		 "label-schema, strict-labels, thresholds, allow)"},
+		 "label-schema, strict-labels, thresholds, allow, webhook)"},
 		{"allow:\n  setuid: [usr/bin/su]\n",
 		 "2:11: allow.setuid entry 'usr/bin/su' is not an absolute path"},
 		{"allow:\n  secret: []\n", "2:3: unknown key 'secret' (known: setuid, secrets)"},
@@ -488,6 +488,42 @@ static void test_allow(void **state)
 	pl_config_free(&c);
 }
 
+/* webhook: (plimsoll serve): exemptions and the warning threshold, and their errors */
+static void test_webhook(void **state)
+{
+	fixture *f = *state;
+	pl_config c;
+	char err[512];
+	assert_int_equal(load_text(f, &c,
+				   "webhook:\n  exempt-namespaces: [kube-system, plimsoll]\n"
+				   "  exempt-labels: [plimsoll.dev/exempt=true, legacy]\n  warn-on: medium\n",
+				   err, sizeof err), 0);
+	assert_int_equal(c.nexempt_namespaces, 2);
+	assert_string_equal(c.exempt_namespaces[1], "plimsoll");
+	assert_int_equal(c.nexempt_labels, 2);
+	assert_string_equal(c.exempt_labels[0], "plimsoll.dev/exempt=true");
+	assert_int_equal(c.warn_on, SEV_MEDIUM);
+	pl_config_free(&c);
+	assert_int_equal(load_text(f, &c, "webhook:\n  warn-on: none\n", err, sizeof err), 0);
+	assert_int_equal(c.warn_on, SEV_NONE);
+	pl_config_free(&c);
+	assert_int_equal(load_text(f, &c, "fail-on: high\n", err, sizeof err), 0);
+	assert_int_equal(c.warn_on, SEV_LOW); /* the default */
+	assert_int_equal(c.nexempt_namespaces, 0);
+	pl_config_free(&c);
+	expect_error(f, "webhook: [a]\n", "1:10: 'webhook' must be a mapping");
+	expect_error(f, "webhook:\n  exempt-namespace: [a]\n",
+		     "2:3: unknown key 'exempt-namespace' (known: exempt-namespaces, exempt-labels, "
+		     "warn-on)");
+	expect_error(f, "webhook:\n  exempt-labels: [\"=x\"]\n",
+		     "2:18: webhook.exempt-labels entry '=x' has no label key");
+	expect_error(f, "webhook:\n  warn-on: loud\n",
+		     "2:12: bad value 'loud' for 'warn-on' (expected critical, high, medium, low, "
+		     "info or none)");
+	expect_error(f, "webhook:\n  exempt-namespaces: [\"\"]\n",
+		     "2:23: empty entry in 'webhook.exempt-namespaces'");
+}
+
 static void test_path_ignores(void **state)
 {
 	fixture *f = *state;
@@ -621,6 +657,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_yaml_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_yaml, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_path_ignores, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_webhook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
 	};
