@@ -56,8 +56,10 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+_Static_assert(DL_NFIELDS == PL_LOG_FIELDS, "the config's log fields are the judge's");
+
 /* --log-field level=severity,lvl: one NULL-terminated list per field, in `keep`. */
-static int log_field(dl_fields *f, const char *spec, char ***keep, size_t *nkeep)
+static int log_field(dl_fields *f, bool *cli_set, const char *spec, char ***keep, size_t *nkeep)
 {
 	const char *eq = strchr(spec, '=');
 	int which = -1;
@@ -67,8 +69,9 @@ static int log_field(dl_fields *f, const char *spec, char ***keep, size_t *nkeep
 			which = i;
 	if (eq && which < 0 && !strncmp(spec, "correlation=", 12))
 		which = DL_CORRELATION;
-	if (which < 0 || !eq[1])
+	if (which < 0 || !eq[1] || cli_set[which])
 		return -1;
+	cli_set[which] = true;
 	size_t n = 1;
 	for (const char *p = eq + 1; *p; p++)
 		n += *p == ',';
@@ -222,6 +225,7 @@ int cmd_live(int argc, char **argv)
 	const char **filters = xcalloc((size_t)argc + 1, sizeof *filters);
 	size_t nnames = 0, nfilters = 0;
 	dl_fields fields = dl_default_fields;
+	bool cli_set[DL_NFIELDS] = {false};
 	char **keep = NULL;
 	size_t nkeep = 0;
 	bool watch_mode = false;
@@ -266,10 +270,10 @@ int cmd_live(int argc, char **argv)
 				goto out;
 			}
 		} else if (OPT("--log-field")) {
-			if (log_field(&fields, v, &keep, &nkeep) < 0) {
+			if (log_field(&fields, cli_set, v, &keep, &nkeep) < 0) {
 				fprintf(stderr, "plimsoll live: --log-field wants FIELD=NAME[,NAME...] "
 						"with FIELD one of timestamp, level, message, service, "
-						"correlation; got '%s'\n", v);
+						"correlation, once each; got '%s'\n", v);
 				goto out;
 			}
 		} else if (OPT("--metrics-path")) {
@@ -297,6 +301,20 @@ int cmd_live(int argc, char **argv)
 	}
 	if (cli_common_check_format(&co) < 0 || cli_common_config(&co, &cfg, ".") < 0)
 		goto out;
+	/* .plimsoll.yml live: where the command line said nothing */
+	if (!ao.log_lines && cfg.live_log_lines > 0)
+		ao.log_lines = cfg.live_log_lines;
+	if (!ao.metrics_path)
+		ao.metrics_path = cfg.live_metrics_path;
+	for (int f = 0; f < DL_NFIELDS; f++) {
+		if (cli_set[f] || !cfg.nlive_log_fields[f])
+			continue;
+		char **list = xcalloc(cfg.nlive_log_fields[f] + 1, sizeof *list);
+		memcpy(list, cfg.live_log_fields[f], cfg.nlive_log_fields[f] * sizeof *list);
+		keep = xrealloc(keep, (nkeep + 1) * sizeof *keep);
+		keep[nkeep++] = (char *)list; /* the names themselves belong to cfg */
+		fields.names[f] = (const char *const *)list;
+	}
 	ao.names = names;
 	ao.nnames = nnames;
 	ao.filters = filters;

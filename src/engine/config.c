@@ -93,6 +93,9 @@ void pl_config_free(pl_config *c)
 	free_strv(c->allow_secrets, c->nallow_secrets);
 	free_strv(c->exempt_namespaces, c->nexempt_namespaces);
 	free_strv(c->exempt_labels, c->nexempt_labels);
+	free(c->live_metrics_path);
+	for (int f = 0; f < PL_LOG_FIELDS; f++)
+		free_strv(c->live_log_fields[f], c->nlive_log_fields[f]);
 	free_ignores(c->ignores, c->nignores);
 	free_labels(c->labels, c->nlabels);
 	memset(c, 0, sizeof *c);
@@ -536,12 +539,19 @@ typedef struct staged {
 	char **exempt_ns, **exempt_labels;
 	size_t nexempt_ns, nexempt_labels;
 	int warn_on;            /* -2 unset */
+	long live_log_lines;    /* -1 unset */
+	char *live_metrics_path;
+	char **live_fields[PL_LOG_FIELDS];
+	size_t nlive_fields[PL_LOG_FIELDS];
 } staged;
 
 static const char *const top_keys[] = {
 	"fail-on", "rules", "trusted-registries", "ignore", "label-schema", "strict-labels",
-	"thresholds", "allow", "webhook",
+	"thresholds", "allow", "webhook", "live",
 };
+static const char *const live_keys[] = {"log-lines", "metrics-path", "log-fields"};
+const char *const pl_log_field_keys[PL_LOG_FIELDS] = {"timestamp", "level", "message",
+						      "service", "correlation"};
 static const char *const webhook_keys[] = {"exempt-namespaces", "exempt-labels", "warn-on"};
 static const char *const allow_keys[] = {"setuid", "secrets"};
 static const char *const ignore_keys[] = {"path", "rules"};
@@ -1013,6 +1023,61 @@ static int load_webhook(loader *L, staged *st, const ynode *m)
 	return 0;
 }
 
+/* live: {log-lines: N, metrics-path: /path, log-fields: {level: [names], ...}} */
+static int load_live(loader *L, staged *st, const ynode *m)
+{
+	if (is_null(m))
+		return 0;
+	if (want_map(L, m, "live") != 0)
+		return -1;
+	for (size_t i = 0; i + 1 < m->n; i += 2) {
+		const ynode *k = m->v[i], *v = m->v[i + 1];
+		switch (key_index(live_keys, COUNT(live_keys), k->s)) {
+		case 0: {
+			if (want_scalar(L, v, k->s) != 0)
+				return -1;
+			bool ok = v->len > 0 && v->len <= 5 && strspn(v->s, "0123456789") == v->len;
+			long n = ok ? strtol(v->s, NULL, 10) : -1;
+			if (n < 1 || n > 10000)
+				return FAIL(L, v, "bad value '%s' for 'log-lines' (expected 1 to 10000)",
+					    v->s);
+			st->live_log_lines = n;
+			break;
+		}
+		case 1:
+			if (want_scalar(L, v, k->s) != 0)
+				return -1;
+			if (v->s[0] != '/' || strpbrk(v->s, " \t\r\n?#"))
+				return FAIL(L, v, "bad value '%s' for 'metrics-path' (expected a path "
+						  "such as /metrics)", v->s);
+			free(st->live_metrics_path);
+			st->live_metrics_path = xstrdup(v->s);
+			break;
+		case 2:
+			if (is_null(v))
+				break;
+			if (want_map(L, v, "log-fields") != 0)
+				return -1;
+			for (size_t j = 0; j + 1 < v->n; j += 2) {
+				const ynode *fk = v->v[j], *fv = v->v[j + 1];
+				int f = key_index(pl_log_field_keys, PL_LOG_FIELDS, fk->s);
+				if (f < 0)
+					return unknown_key(L, fk, pl_log_field_keys, PL_LOG_FIELDS);
+				free_strv(st->live_fields[f], st->nlive_fields[f]);
+				st->live_fields[f] = NULL;
+				st->nlive_fields[f] = 0;
+				if (load_strings(L, fv, fk->s, &st->live_fields[f], &st->nlive_fields[f]) != 0)
+					return -1;
+				if (!st->nlive_fields[f])
+					return FAIL(L, fv, "'%s' needs at least one field name", fk->s);
+			}
+			break;
+		default: return unknown_key(L, k, live_keys, COUNT(live_keys));
+		}
+	}
+	return 0;
+}
+
 static int load_root(loader *L, staged *st, const ynode *root)
 {
 	if (!root || is_null(root))
@@ -1034,6 +1099,7 @@ static int load_root(loader *L, staged *st, const ynode *root)
 		case 6: rc = load_thresholds(L, st, v); break;
 		case 7: rc = load_allow(L, st, v); break;
 		case 8: rc = load_webhook(L, st, v); break;
+		case 9: rc = load_live(L, st, v); break;
 		default: rc = unknown_key(L, k, top_keys, COUNT(top_keys)); break;
 		}
 		if (rc != 0)
@@ -1096,6 +1162,22 @@ static void merge(pl_config *c, staged *st)
 	append_strv(&c->exempt_labels, &c->nexempt_labels, st->exempt_labels, &st->nexempt_labels);
 	if (st->warn_on != -2)
 		c->warn_on = (pl_severity)st->warn_on;
+	if (st->live_log_lines > 0)
+		c->live_log_lines = (int)st->live_log_lines;
+	if (st->live_metrics_path) {
+		free(c->live_metrics_path);
+		c->live_metrics_path = st->live_metrics_path;
+		st->live_metrics_path = NULL;
+	}
+	for (int f = 0; f < PL_LOG_FIELDS; f++) {
+		if (!st->nlive_fields[f])
+			continue;
+		free_strv(c->live_log_fields[f], c->nlive_log_fields[f]);
+		c->live_log_fields[f] = st->live_fields[f];
+		c->nlive_log_fields[f] = st->nlive_fields[f];
+		st->live_fields[f] = NULL;
+		st->nlive_fields[f] = 0;
+	}
 }
 
 static char *dir_of(const char *path)
@@ -1166,7 +1248,7 @@ int pl_config_load(pl_config *c, const char *path, char *err, size_t errlen)
 	arena_init(&L.mem);
 
 	staged st = {.fail_on = -2, .all = -1, .strict_labels = -1, .low_uid_below = -1,
-		     .warn_on = -2};
+		     .warn_on = -2, .live_log_lines = -1};
 	size_t nr = pl_nrules ? pl_nrules : 1;
 	st.enabled = xmalloc(nr);
 	memset(st.enabled, -1, nr);
@@ -1195,6 +1277,9 @@ int pl_config_load(pl_config *c, const char *path, char *err, size_t errlen)
 	free_strv(st.allow_secrets, st.nallow_secrets);
 	free_strv(st.exempt_ns, st.nexempt_ns);
 	free_strv(st.exempt_labels, st.nexempt_labels);
+	free(st.live_metrics_path);
+	for (int f = 0; f < PL_LOG_FIELDS; f++)
+		free_strv(st.live_fields[f], st.nlive_fields[f]);
 	free_ignores(st.ignores, st.nignores);
 	free_labels(st.labels, st.nlabels);
 	arena_free(&L.mem);

@@ -20,6 +20,9 @@ typedef struct pl_label_rule {
 	char *type;             /* text, url, semver, hash, rfc3339, spdx, email */
 } pl_label_rule;
 
+#define PL_LOG_FIELDS 5
+extern const char *const pl_log_field_keys[PL_LOG_FIELDS]; /* "timestamp", ... "correlation" */
+
 typedef struct pl_config {
 	char *path;             /* the file it came from, NULL for defaults */
 	char *dir;              /* its directory (for per-path ignores) */
@@ -50,6 +53,13 @@ typedef struct pl_config {
 	char **exempt_labels;
 	size_t nexempt_labels;
 	pl_severity warn_on;
+	/* live: (plimsoll live): recent log lines judged (0: the default), the metrics path
+	 * (NULL: the default), and per expected log field, in the order timestamp, level,
+	 * message, service, correlation, the names it may have (NULL: the defaults) */
+	int live_log_lines;
+	char *live_metrics_path;
+	char **live_log_fields[PL_LOG_FIELDS];
+	size_t nlive_log_fields[PL_LOG_FIELDS];
 } pl_config;
 
 void pl_config_init(pl_config *c);   /* defaults */
