@@ -305,7 +305,7 @@ static void test_schema_errors(void **state)
 	} cases[] = {
 		{"rulez: {}\n",
 		 "1:1: unknown key 'rulez' (known: fail-on, rules, trusted-registries, ignore, "
-		 "label-schema, strict-labels, thresholds, allow, webhook)"},
+		 "label-schema, strict-labels, thresholds, allow, webhook, live)"},
 		{"allow:\n  setuid: [usr/bin/su]\n",
 		 "2:11: allow.setuid entry 'usr/bin/su' is not an absolute path"},
 		{"allow:\n  secret: []\n", "2:3: unknown key 'secret' (known: setuid, secrets)"},
