@@ -9,6 +9,7 @@
  * (and then a 403 status with a message), and at most PL_ADMISSION_MAX_LISTED + 1 warnings of
  * at most PL_ADMISSION_MAX_WARNING bytes. A broken invariant traps, so libFuzzer keeps the
  * input. Build: make build/fuzz/fuzz_admission; run: make fuzz (see fuzz/run.sh). */
+#include "check.h"
 #include "core/xalloc.h"
 #include "engine/config.h"
 #include "server/admission.h"
@@ -21,8 +22,6 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x) do { if (!(x)) __builtin_trap(); } while (0)
 
 static pl_config *config(void)
 {

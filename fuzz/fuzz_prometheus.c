@@ -8,6 +8,7 @@
  * column >= 1, messages NUL-terminated, families bounded with NUL-terminated names, and no
  * more samples than lines. A broken invariant traps, so libFuzzer keeps the input.
  * Build: make build/fuzz/fuzz_prometheus; run: make fuzz (see fuzz/run.sh). */
+#include "check.h"
 #include "live/prometheus.h"
 
 #include <stddef.h>
@@ -16,8 +17,6 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x) do { if (!(x)) __builtin_trap(); } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
