@@ -320,6 +320,7 @@ int cmd_live(int argc, char **argv)
 	ao.filters = filters;
 	ao.nfilters = nfilters;
 	ao.fields = &fields;
+	ao.progress = !co.quiet && isatty(STDERR_FILENO);
 	char err[512];
 	if (pl_engine_open(&e, &eo, err, sizeof err) < 0) {
 		fprintf(stderr, "plimsoll live: %s\n", err);

@@ -120,6 +120,7 @@ typedef struct job {
 	bool engine_local;           /* the engine runs here: container IPs are reachable */
 	const char *engine_host;     /* for tcp:// engines, where published ports are */
 	atomic_size_t next;
+	atomic_size_t done;
 } job;
 
 /* The command a health probe runs, as exec_start events spell it. */
@@ -389,8 +390,10 @@ static void read_one(job *j, size_t i)
 static void *worker(void *arg)
 {
 	job *j = arg;
-	for (size_t i; (i = atomic_fetch_add(&j->next, 1)) < j->a->n;)
+	for (size_t i; (i = atomic_fetch_add(&j->next, 1)) < j->a->n;) {
 		read_one(j, i);
+		atomic_fetch_add(&j->done, 1);
+	}
 	return NULL;
 }
 
@@ -553,14 +556,25 @@ int pl_audit_run(pl_engine *e, const pl_audit_opts *o, pl_audit *a, char *err, s
 	}
 	j.engine_host = host;
 	atomic_init(&j.next, 0);
+	atomic_init(&j.done, 0);
 	size_t nth = (size_t)(o->jobs > 0 ? o->jobs : 8);
 	if (nth > n)
 		nth = n;
 	pthread_t *th = xcalloc(nth + 1, sizeof *th);
 	size_t started = 0;
-	for (size_t i = 1; i < nth; i++)
+	/* with a progress count the main thread only reports; else it reads too */
+	bool progress = o->progress && n >= 10;
+	for (size_t i = progress ? 0 : 1; i < nth; i++)
 		if (pthread_create(&th[started], NULL, worker, &j) == 0)
 			started++;
+	if (progress && started) {
+		while (atomic_load(&j.done) < n) {
+			fprintf(stderr, "\rplimsoll live: %zu/%zu containers", atomic_load(&j.done), n);
+			struct timespec ts = {0, 100 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+		fprintf(stderr, "\r%40s\r", "");
+	}
 	worker(&j);
 	for (size_t i = 0; i < started; i++)
 		pthread_join(th[i], NULL);

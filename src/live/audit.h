@@ -28,6 +28,7 @@ typedef struct pl_audit_opts {
 	long metrics_timeout_ms;    /* 0: 2000 */
 	int jobs;                   /* containers read in parallel (0: 8) */
 	const dl_fields *fields;    /* NULL: dl_default_fields */
+	bool progress;              /* a count on stderr while containers are read (a TTY) */
 } pl_audit_opts;
 
 typedef struct pl_audit_slot {
