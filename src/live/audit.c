@@ -588,7 +588,9 @@ int pl_audit_run(pl_engine *e, const pl_audit_opts *o, pl_audit *a, char *err, s
 			since = t;
 	}
 	if (since >= 0 && n)
-		read_events(e, a, since, now + 1);
+		/* until the daemon's clock at the start, not later: the Engine holds the
+		 * stream open until `until` has passed (now + 1 cost a second per audit) */
+		read_events(e, a, since, now);
 	for (size_t i = 0; i < n; i++) {
 		if (!a->slots[i].ok) {
 			if (o->nnames)
