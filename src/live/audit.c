@@ -273,6 +273,23 @@ static bool exposition_like(const pl_http_resp *r)
 	return i < r->len && r->body[i] != '<' && r->body[i] != '{' && r->body[i] != '[';
 }
 
+/* "http://..." to "https://..." in place. */
+static void to_https(char *url, size_t n)
+{
+	if (strncmp(url, "http://", 7) || strlen(url) + 2 > n)
+		return;
+	memmove(url + 5, url + 4, strlen(url + 4) + 1);
+	url[4] = 's';
+}
+
+/* A failure that says a server answered, but not in plain HTTP (a TLS server closes the
+ * connection or sends a TLS alert): not a refused or silent port. */
+static bool tls_like(const char *err)
+{
+	return strstr(err, "Empty reply") || strstr(err, "not HTTP") || strstr(err, "HTTP/0.9") ||
+	       strstr(err, "reset by peer");
+}
+
 static void read_metrics(job *j, pl_audit_slot *s)
 {
 	pl_live *l = &s->live;
@@ -281,6 +298,8 @@ static void read_metrics(job *j, pl_audit_slot *s)
 			    : pl_live_label(c, "prometheus.io/path") ? pl_live_label(c, "prometheus.io/path")
 								     : "/metrics";
 	const char *lport = pl_live_label(c, "prometheus.io/port");
+	const char *lscheme = pl_live_label(c, "prometheus.io/scheme");
+	bool https_first = lscheme && !strcasecmp(lscheme, "https");
 	int ports[MAX_PORTS], nports = 0;
 	if (lport && atoi(lport) > 0) {
 		ports[nports++] = atoi(lport);
@@ -325,7 +344,16 @@ static void read_metrics(job *j, pl_audit_slot *s)
 		char err[256];
 		if (tried.len)
 			buf_adds(&tried, ", ");
-		if (pl_engine_fetch(j->e, url, METRICS_MAX, timeout, &r, err, sizeof err) < 0) {
+		if (https_first)
+			to_https(url, sizeof url);
+		int rc = pl_engine_fetch(j->e, url, METRICS_MAX, timeout, &r, err, sizeof err);
+		if (rc < 0 && !https_first && strncmp(url, "https", 5) && tls_like(err)) {
+			/* something listens but does not speak plain HTTP: HTTPS, as plimsoll
+			 * serve's own /metrics */
+			to_https(url, sizeof url);
+			rc = pl_engine_fetch(j->e, url, METRICS_MAX, timeout, &r, err, sizeof err);
+		}
+		if (rc < 0) {
 			size_t ul = strlen(url);
 			/* the client's message starts with the URL, said already */
 			buf_printf(&tried, "%s (%s)", url,

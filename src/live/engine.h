@@ -61,7 +61,9 @@ int pl_engine_get(pl_engine *e, const char *path, size_t max, pl_http_resp *r, c
 
 /* A plain HTTP GET of url ("http://172.17.0.2:8080/metrics"), not through the engine:
  * how a container's metrics endpoint is read. Same return convention; timeout_ms bounds the
- * whole transfer (an endpoint that streams forever is cut there, truncated set). */
+ * whole transfer (an endpoint that streams forever is cut there, truncated set). An https
+ * URL's certificate is not verified: it names a service, not the container's address, and
+ * nothing secret is sent or read. */
 int pl_engine_fetch(pl_engine *e, const char *url, size_t max, long timeout_ms,
 		    pl_http_resp *r, char *err, size_t errlen);
 

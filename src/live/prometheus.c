@@ -863,8 +863,12 @@ static void parse_comment(ctx *c, const char *s, size_t n, size_t *eof_line)
 			problem(c, 1, "second # TYPE for '%.60s'", fam->name);
 		else if (fam->samples > 0)
 			problem(c, 1, "# TYPE for '%.60s' after its first sample", fam->name);
-		else
+		else {
 			snprintf(fam->type, sizeof fam->type, "%.*s", (int)rest.n, rest.p);
+			/* a declared family is instrumentation even before its first sample
+			 * (a labelled request counter has none until the first request) */
+			signals(c, fam, NULL, 0);
+		}
 		st->has_type = true;
 	} else {
 		if (st->has_unit)

@@ -11,6 +11,9 @@
 /* More than this share of plain lines means the service does not log JSON (a stray line
  * from a crash or a library banner is not the service's format). */
 #define PLAIN_SHARE 0.05
+/* A correlation id is on request lines only: a container that has logged fewer JSON lines
+ * than this (start-up, no traffic yet) is not judged for it. */
+#define CORRELATION_MIN_LINES 10
 
 static void logs(pl_scan *s, const pl_live *l)
 {
@@ -25,10 +28,12 @@ static void logs(pl_scan *s, const pl_live *l)
 		return;
 	}
 	/* JSON: each expected field on most lines; a correlation id only on request lines,
-	 * so on at least one */
+	 * so on at least one of a fair sample */
 	buf miss = BUF_INIT;
 	for (int f = 0; f < DL_NFIELDS; f++) {
-		bool lacking = f == DL_CORRELATION ? st->with[f] == 0 : st->with[f] * 2 < st->json;
+		bool lacking = f == DL_CORRELATION
+				       ? st->with[f] == 0 && st->json >= CORRELATION_MIN_LINES
+				       : st->with[f] * 2 < st->json;
 		if (lacking)
 			buf_printf(&miss, "%s%s (%zu of %zu lines)", miss.len ? ", " : "",
 				   dl_field_label[f], st->with[f], st->json);

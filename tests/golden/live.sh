@@ -15,6 +15,7 @@ tmp=$(mktemp -d)
 cleanup() {
 	[ -n "${watch_pid:-}" ] && kill "$watch_pid" 2>/dev/null
 	[ -n "${tls_pid:-}" ] && kill "$tls_pid" 2>/dev/null
+	[ -n "${https_pid:-}" ] && kill "$https_pid" 2>/dev/null
 	live_cleanup
 	rm -rf "$tmp"
 }
@@ -150,6 +151,20 @@ check "live: ... a missing certificate file is named" grep -q "$tmp/nowhere/ca.p
 kill "$tls_pid" 2>/dev/null
 wait "$tls_pid" 2>/dev/null
 tls_pid=
+
+# a metrics endpoint that speaks only HTTPS (plimsoll serve's own): found by falling back
+# from http://, its self-signed certificate accepted; a container on the host network
+# points at it with the prometheus.io/port label
+python3 "$PL_ROOT/tests/live/https_metrics.py" "$tls/certs" >"$tls/mport" 2>/dev/null &
+https_pid=$!
+for _ in $(seq 1 50); do [ -s "$tls/mport" ] && break; sleep 0.1; done
+live_run --name pl-live-https --network host --label "prometheus.io/port=$(cat "$tls/mport")" \
+	--entrypoint /bin/sleep "$LIVE_IMAGE_ID" 600
+"$PLIMSOLL" live --no-color --quiet --fail-on none --rule PL503 --rule PL504 pl-live-https >"$tmp/https.out" 2>&1
+check "live: a metrics endpoint that speaks only HTTPS is read (no PL503/PL504)" test ! -s "$tmp/https.out"
+sed 's/^/# /' "$tmp/https.out" | head -3
+kill "$https_pid" 2>/dev/null
+wait "$https_pid" 2>/dev/null
 
 # a daemon that accepts and never answers, and one that answers garbage
 cat >"$tmp/fake.py" <<'PY'

@@ -21,6 +21,7 @@ done
 sleep 3
 LIVE_RUNLOG=$out.new/flawed.run live_patch_flawed
 live_wait_settled
+sleep 8 # partial: more than ten log lines, so its missing correlation ids are judged
 for s in flawed hardened partial crashloop; do
 	mkdir -p "$out.new/$s"
 	mv "$out.new/$s.run" "$out.new/$s/run.sh"

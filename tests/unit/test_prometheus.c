@@ -356,6 +356,17 @@ static void test_signals(void **state)
 	prom_parse(s, strlen(s), false, &r);
 	assert_true(r.latency && r.traffic && r.errors && r.saturation);
 	prom_report_free(&r);
+	/* declared families are instrumentation before their first sample (a labelled
+	 * request counter has none until the first request: plimsoll serve's own) */
+	s = "# HELP app_requests_total Requests.\n# TYPE app_requests_total counter\n"
+	    "# TYPE app_request_duration_seconds histogram\n"
+	    "app_request_duration_seconds_bucket{le=\"+Inf\"} 0\n"
+	    "app_request_duration_seconds_sum 0\napp_request_duration_seconds_count 0\n";
+	prom_parse(s, strlen(s), false, &r);
+	assert_int_equal(r.nproblems_total, 0);
+	assert_true(r.traffic && r.latency);
+	assert_false(r.errors || r.saturation);
+	prom_report_free(&r);
 }
 
 static double now(void)
