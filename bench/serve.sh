@@ -34,12 +34,8 @@ build/plimsoll serve --listen 127.0.0.1:0 --workers 2 --tls-cert "$out/tls.crt" 
 	--tls-key "$out/tls.key" --config "$out/plimsoll.yml" >"$out/server.log" 2>&1 &
 pid=$!
 trap 'kill -9 $pid 2>/dev/null || true' EXIT
-port=
-for _ in $(seq 1 50); do
-	port=$(sed -n 's/.*port \([0-9]*\) .*/\1/p' "$out/server.log" | head -1)
-	[ -n "$port" ] && break
-	sleep 0.1
-done
+. "$root/tests/serve/port.sh"
+port=$(serve_port "$out/server.log" "$pid")
 [ -n "$port" ] || { echo "bench/serve.sh: the server did not start; see $out/server.log" >&2; exit 1; }
 url=https://127.0.0.1:$port/validate
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status"; }

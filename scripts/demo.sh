@@ -30,12 +30,8 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 	-addext subjectAltName=IP:127.0.0.1 -keyout "$srv/tls.key" -out "$srv/tls.crt" 2>/dev/null
 build/plimsoll serve --listen 127.0.0.1:0 --tls-cert "$srv/tls.crt" --tls-key "$srv/tls.key" >"$srv/log" 2>&1 &
 spid=$!
-port=
-for _ in $(seq 1 50); do
-	port=$(sed -n 's/.*port \([0-9]*\) .*/\1/p' "$srv/log" | head -1)
-	[ -n "$port" ] && break
-	sleep 0.1
-done
+. tests/serve/port.sh
+port=$(serve_port "$srv/log" "$spid")
 show() { # TITLE OBJECT.json
 	echo
 	echo "-- $1: POST /validate ($(basename "$2") in an AdmissionReview)"

@@ -39,12 +39,8 @@ check "gen-certs.sh again renews the serving pair and keeps the CA (caBundle sta
 	"[ '$ca_before' = \"\$(sha256sum <$tmp/certs/ca.crt)\" ] && [ '$leaf_before' != \"\$(sha256sum <$tmp/certs/tls.crt)\" ]"
 "$P" serve --listen 127.0.0.1:0 --tls-cert "$tmp/certs/tls.crt" --tls-key "$tmp/certs/tls.key" >"$tmp/log" 2>&1 &
 pid=$!
-port=
-for _ in $(seq 1 100); do
-	port=$(sed -n 's/.*port \([0-9]*\) .*/\1/p' "$tmp/log" | head -1)
-	[ -n "$port" ] && break
-	sleep 0.1
-done
+. "$PL_ROOT/tests/serve/port.sh"
+port=$(serve_port "$tmp/log" "$pid")
 code=$(curl -sS --max-time 5 --cacert "$tmp/certs/ca.crt" --resolve "plimsoll.plimsoll.svc:$port:127.0.0.1" \
 	-o /dev/null -w '%{http_code}' "https://plimsoll.plimsoll.svc:$port/readyz")
 check "the server with gen-certs.sh's pair verifies as plimsoll.plimsoll.svc against ca.crt" [ "$code" = 200 ]

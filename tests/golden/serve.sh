@@ -3,6 +3,7 @@
 # cluster operator relies on: the answers, /healthz, /readyz, /metrics, the JSON log lines,
 # certificate rotation, SIGHUP reload, and SIGTERM finishing in-flight work then exit 0.
 . "$(dirname "$0")/../lib.sh"
+. "$PL_ROOT/tests/serve/port.sh"
 for tool in openssl curl python3; do
 	command -v $tool >/dev/null || { not_ok "serve: $tool is missing (scripts/deps.sh installs it)"; exit 0; }
 done
@@ -25,14 +26,8 @@ start_server() {
 	local log=$1; shift
 	"$P" serve --listen 127.0.0.1:0 --workers 2 --grace 10 "$@" >"$log" 2>"$log.err" &
 	pid=$!
-	port=
-	for _ in $(seq 1 100); do
-		port=$(sed -n 's/.*"listening on 127.0.0.1:0 port \([0-9]*\) .*/\1/p' "$log" | head -1)
-		[ -n "$port" ] && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	return 1
+	port=$(serve_port "$log" "$pid")
+	[ -n "$port" ]
 }
 # post FILE [CA]: the answer's body in resp, its HTTP status in code
 post() {

@@ -5,6 +5,7 @@
 # connection) and that the server still answers a real review afterwards; the suite ends with
 # SIGTERM and exit 0 from the ASan+UBSan build (no crash, no leak). The bodies are made here.
 . "$(dirname "$0")/../lib.sh"
+. "$PL_ROOT/tests/serve/port.sh"
 for tool in openssl curl python3; do
 	command -v $tool >/dev/null || { not_ok "hostile serve: $tool is missing"; exit 0; }
 done
@@ -22,13 +23,8 @@ python3 "$fixtures/mkreview.py" ok CREATE "$fixtures/deployment-clean.json" >goo
 start() { # ARGS...: sets pid and port
 	"$P" serve --listen 127.0.0.1:0 --workers 2 "$@" >log 2>err &
 	pid=$!
-	port=
-	for _ in $(seq 1 100); do
-		port=$(sed -n 's/.*port \([0-9]*\) .*/\1/p' log | head -1)
-		[ -n "$port" ] && return 0
-		sleep 0.1
-	done
-	return 1
+	port=$(serve_port log "$pid")
+	[ -n "$port" ]
 }
 stop() {
 	kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
