@@ -219,9 +219,13 @@ live_run --name pl-live-hang --entrypoint /bin/nc "$LIVE_IMAGE_ID" -ll -p 8080 -
 live_run --name pl-live-stream --entrypoint /bin/nc "$LIVE_IMAGE_ID" -ll -p 8080 -e /stream.sh
 sleep 4
 start=$(date +%s%N)
-"$PLIMSOLL" live --no-color --fail-on none --rule PL502 --rule PL503 \
+/usr/bin/time -f %M -o "$tmp/x.rss" "$PLIMSOLL" live --no-color --fail-on none --rule PL502 --rule PL503 \
 	pl-live-hugelog pl-live-hang pl-live-stream >"$tmp/x.out" 2>"$tmp/x.err"
 rc=$?
+rss=$(tail -1 "$tmp/x.rss")
+# every body has a cap (logs 8 MiB, metrics 4 MiB per container): 3 MB lines and an
+# endless exposition stay well under 128 MB, sanitizer overhead included
+check "live: ... in bounded memory (peak RSS ${rss} kB, ASan build)" test "${rss:-999999}" -lt 131072
 ms=$((($(date +%s%N) - start) / 1000000))
 check "live: huge logs, a hanging and an endless endpoint: done in bounded time (rc $rc, ${ms} ms)" \
 	test $rc -eq 0 -a $ms -lt 10000
