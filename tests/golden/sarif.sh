@@ -116,3 +116,23 @@ if command -v python3 >/dev/null; then
 		sed 's/^/# /' <<<"$res" | head -30
 	fi
 fi
+
+# And for running containers (plimsoll live, replayed from a recording of a real Engine):
+# locations are "container:NAME", with no region.
+live=$tmp/live.sarif.json
+"$PL_ROOT/build/plimsoll" live --replay "$PL_ROOT/tests/live/fixtures/flawed" --enable all \
+	--fail-on none --format sarif --output "$live" pl-live-flawed
+if res=$(validate "$live"); then
+	ok "sarif: a live audit's report is valid SARIF 2.1.0 ($validator)"
+else
+	not_ok "sarif: a live audit's report is invalid ($validator)"
+	sed 's/^/# /' <<<"$res" | head -30
+fi
+if command -v python3 >/dev/null; then
+	if res=$(python3 "$PL_ROOT/tests/golden/sarif/github_checks.py" "$live" 2>&1); then
+		ok "sarif: a live audit meets GitHub code scanning requirements"
+	else
+		not_ok "sarif: a live audit fails GitHub code scanning requirements"
+		sed 's/^/# /' <<<"$res" | head -30
+	fi
+fi
