@@ -49,6 +49,16 @@ static void usage(FILE *to)
 		cli_common_usage);
 }
 
+/* "2", "0.5": milliseconds, or -1 when not a number of seconds from 0.1 to 600. */
+static long seconds_ms(const char *v)
+{
+	char *end;
+	double s = strtod(v, &end);
+	if (end == v || *end || !(s >= 0.1 && s <= 600))
+		return -1;
+	return (long)(s * 1000);
+}
+
 static volatile sig_atomic_t stop;
 static void on_signal(int sig)
 {
@@ -278,12 +288,23 @@ int cmd_live(int argc, char **argv)
 			}
 		} else if (OPT("--metrics-path")) {
 			ao.metrics_path = v;
-		} else if (OPT("--metrics-timeout")) {
-			ao.metrics_timeout_ms = (long)(atof(v) * 1000);
-		} else if (OPT("--timeout")) {
-			eo.timeout_ms = (long)(atof(v) * 1000);
+		} else if (OPT("--metrics-timeout") || OPT("--timeout")) {
+			long ms = seconds_ms(v);
+			if (ms < 0) {
+				fprintf(stderr, "plimsoll live: %.*s wants seconds from 0.1 to 600, not "
+						"'%s'\n", (int)strcspn(a, "="), a, v);
+				goto out;
+			}
+			if (!strncmp(a, "--metrics", 9))
+				ao.metrics_timeout_ms = ms;
+			else
+				eo.timeout_ms = ms;
 		} else if (OPT("--jobs") || OPT("-j")) {
 			ao.jobs = atoi(v);
+			if (ao.jobs < 1 || ao.jobs > 64) {
+				fprintf(stderr, "plimsoll live: --jobs wants 1 to 64\n");
+				goto out;
+			}
 		} else if (!strcmp(a, "--watch")) {
 			watch_mode = true;
 		} else if (OPT("--record")) {

@@ -53,6 +53,9 @@ usage "--log-field wants FIELD=NAMES" "--log-field wants" --log-field lvl=x
 usage "--filter wants KEY=VALUE" "--filter wants" --filter label
 usage "--log-lines is bounded" "--log-lines wants" --log-lines 0
 usage "an unknown option" "unknown or incomplete option" --frobnicate
+usage "--timeout wants seconds" "--timeout wants seconds" --timeout abc
+usage "--metrics-timeout is bounded" "--metrics-timeout wants seconds" --metrics-timeout=0
+usage "--jobs is bounded" "--jobs wants" --jobs 0
 usage "a replay directory that is not there" "cannot connect\|replay" --replay "$tmp/none"
 
 "$PLIMSOLL" live --replay "$fx/flawed" --format junit --fail-on none pl-live-flawed >j.xml
