@@ -189,12 +189,33 @@ static int on_event(void *ud, const char *line, size_t len)
 	bool wanted = action && id &&
 		      (!strcmp(action, "start") || !strcmp(action, "update") ||
 		       !strncmp(action, "health_status", 13) || !strcmp(action, "restart"));
+	/* only the containers the command line asked for: named ones by name or id prefix,
+	 * filtered ones through the same filters plus the id (docker ps --filter id=...) */
+	const char *name = json_string_value(
+		json_object_get(json_object_get(json_object_get(ev, "Actor"), "Attributes"), "name"));
+	if (wanted && w->o->nnames) {
+		bool named = false;
+		for (size_t i = 0; i < w->o->nnames && !named; i++)
+			named = (name && !strcmp(w->o->names[i], name)) ||
+				!strncmp(id, w->o->names[i], strlen(w->o->names[i]));
+		wanted = named;
+	}
 	if (wanted) {
 		pl_audit_opts one = *w->o;
+		const char **filters = xcalloc(w->o->nfilters + 2, sizeof *filters);
+		buf idf = BUF_INIT;
+		buf_printf(&idf, "id=%s", id);
 		const char *names[1] = {id};
-		one.names = names;
-		one.nnames = 1;
-		one.nfilters = 0;
+		if (w->o->nfilters) {
+			memcpy(filters, w->o->filters, w->o->nfilters * sizeof *filters);
+			filters[w->o->nfilters] = buf_str(&idf);
+			one.filters = filters;
+			one.nfilters = w->o->nfilters + 1;
+			one.nnames = 0;
+		} else {
+			one.names = names;
+			one.nnames = 1;
+		}
 		pl_findings all = {0}, fresh = {0};
 		char **files = NULL;
 		size_t nfiles = 0;
@@ -216,6 +237,8 @@ static int on_event(void *ud, const char *line, size_t len)
 		}
 		pl_findings_free(&fresh);
 		pl_findings_free(&all);
+		free(filters);
+		buf_free(&idf);
 		for (size_t i = 0; i < nfiles; i++)
 			free(files[i]);
 		free(files);

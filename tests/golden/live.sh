@@ -85,13 +85,15 @@ check "live: a named container that does not exist is an error (rc 2)" test $rc 
 check "live: ... said plainly" grep -q 'pl-live-no-such-container: no such container' "$tmp/n.err"
 
 # --- --watch: a container started later is audited and reported; Ctrl-C ends cleanly ----
-"$PLIMSOLL" live --watch --no-color --fail-on none --filter label=plimsoll.test=live \
+"$PLIMSOLL" live --watch --no-color --fail-on none --filter label=plimsoll.watched=1 \
 	>"$tmp/w.out" 2>"$tmp/w.err" &
 watch_pid=$!
 sleep 2
-live_run --name pl-live-late --user 0 "$LIVE_IMAGE_ID" >/dev/null
+live_run --name pl-live-other --user 0 "$LIVE_IMAGE_ID" >/dev/null
+live_run --name pl-live-late --label plimsoll.watched=1 --user 0 "$LIVE_IMAGE_ID" >/dev/null
 for _ in $(seq 1 40); do grep -q '^container:pl-live-late:' "$tmp/w.out" && break; sleep 0.25; done
 check "live --watch: a container started later is reported" grep -q '^container:pl-live-late: .*PL201' "$tmp/w.out"
+check "live --watch: ... one outside the filter is not" bash -c "! grep -q '^container:pl-live-other:' '$tmp/w.out'"
 n_before=$(grep -c '^container:pl-live-late:' "$tmp/w.out")
 docker restart -t 0 pl-live-late >/dev/null
 sleep 2
