@@ -110,7 +110,7 @@ static int audit(pl_engine *e, const pl_config *cfg, const pl_audit_opts *o, pl_
 		return -1;
 	}
 	for (size_t i = 0; i < a.nnotes; i++)
-		fprintf(stderr, "plimsoll live: warning: %s\n", a.notes[i]);
+		fprintf(stderr, "plimsoll live: note: %s\n", a.notes[i]);
 	for (size_t i = 0; i < a.n; i++) {
 		pl_audit_slot *s = &a.slots[i];
 		if (s->note)

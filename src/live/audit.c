@@ -408,6 +408,13 @@ static void read_one(job *j, size_t i)
 		return;
 	}
 	pl_http_resp_free(&r);
+	const char *type = pl_live_label(&s->live.c, "io.kubernetes.docker.type");
+	if (!j->o->nnames && type && !strcmp(type, "podsandbox")) {
+		/* the pause container the kubelet (dockershim, cri-dockerd) holds a pod's
+		 * namespaces with: its settings are the kubelet's, not a workload's */
+		s->skipped = true;
+		return;
+	}
 	s->ok = true;
 	read_changes(j, s);
 	read_execs(j, s);
@@ -619,8 +626,10 @@ int pl_audit_run(pl_engine *e, const pl_audit_opts *o, pl_audit *a, char *err, s
 		/* until the daemon's clock at the start, not later: the Engine holds the
 		 * stream open until `until` has passed (now + 1 cost a second per audit) */
 		read_events(e, a, since, now);
+	size_t sandboxes = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!a->slots[i].ok) {
+		sandboxes += a->slots[i].skipped;
+		if (!a->slots[i].ok && !a->slots[i].skipped) {
 			if (o->nnames)
 				a->failed = true;
 			if (!a->slots[i].live.name)
@@ -630,6 +639,13 @@ int pl_audit_run(pl_engine *e, const pl_audit_opts *o, pl_audit *a, char *err, s
 		free(ids[i]);
 	}
 	free(ids);
+	if (sandboxes) {
+		buf m = BUF_INIT;
+		buf_printf(&m, "%zu Kubernetes pod sandbox (pause) container%s not audited: the "
+			       "kubelet's, not a workload", sandboxes, sandboxes == 1 ? "" : "s");
+		a->notes = xrealloc(a->notes, (a->nnotes + 1) * sizeof *a->notes);
+		a->notes[a->nnotes++] = buf_detach(&m, NULL);
+	}
 	return 0;
 }
 

@@ -35,6 +35,7 @@ typedef struct pl_audit_slot {
 	arena mem;
 	pl_live live;
 	bool ok;                    /* inspected; false when it vanished or failed */
+	bool skipped;               /* not the user's workload: a Kubernetes pod sandbox */
 	char *note;                 /* what could not be read (malloc'd), or NULL */
 } pl_audit_slot;
 

@@ -65,7 +65,16 @@ check "live: JSON logs lacking fields are named" \
 check "live: a restart loop is PL412" grep -q 'PL412.*restarting in a loop' "$tmp/c.out"
 
 # --- every container, filters, formats --------------------------------------------------
+# a Kubernetes pod sandbox (the pause container dockershim/cri-dockerd keeps a pod's
+# namespaces in) is the kubelet's: left out of a full audit with a note, audited if named
+live_run --name pl-live-sandbox --label io.kubernetes.docker.type=podsandbox \
+	--entrypoint /bin/sleep "$LIVE_IMAGE_ID" 600
 "$PLIMSOLL" live --no-color --fail-on none --filter label=plimsoll.test=live >"$tmp/all.out" 2>"$tmp/all.err"
+check "live: a pod sandbox is left out of a full audit" bash -c "! grep -q '^container:pl-live-sandbox:' '$tmp/all.out'"
+check "live: ... and says so" grep -q 'note: 1 Kubernetes pod sandbox (pause) container not audited' "$tmp/all.err"
+"$PLIMSOLL" live --no-color --fail-on none pl-live-sandbox >"$tmp/sb.out" 2>&1
+check "live: ... but audited when named" grep -q '^container:pl-live-sandbox: .*PL201' "$tmp/sb.out"
+docker rm -f pl-live-sandbox >/dev/null
 for s in flawed partial crashloop; do
 	check "live: --filter audits pl-live-$s" grep -q "^container:pl-live-$s:" "$tmp/all.out"
 done
