@@ -70,7 +70,7 @@ static int sbom_main(const char *path, pl_sbom_format fmt, const char *output, l
 	img_opts o = {.jobs = (int)jobs, .platform = platform};
 	char err[1024];
 	if (pl_image_open(&img, path, &o, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "%s: error: %s\n", path, err);
 		return 2;
 	}
 	for (size_t i = 0; i < img.nproblems; i++)

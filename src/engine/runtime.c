@@ -314,10 +314,6 @@ int pl_scan_image(const pl_config *cfg, const char *path, int jobs, bool progres
 	pl_image img;
 	img_opts o = {.jobs = jobs, .progress = progress, .platform = platform};
 	if (pl_image_open(&img, path, &o, err, errlen) < 0) {
-		/* the reader's message starts with the path, which the caller prints too */
-		size_t pl = strlen(path);
-		if (!strncmp(err, path, pl) && !strncmp(err + pl, ": ", 2))
-			memmove(err, err + pl + 2, strlen(err + pl + 2) + 1);
 		pl_image_free(&img);
 		return -1;
 	}

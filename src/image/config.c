@@ -36,7 +36,7 @@ int img_config(img_ctx *x, const unsigned char *data, size_t len, char *err, siz
 	json_error_t je;
 	json_t *root = json_loadb((const char *)data, len, 0, &je);
 	if (!json_is_object(root)) {
-		snprintf(err, errlen, "%s: config %s is not a JSON object (%s)", img->path,
+		snprintf(err, errlen, "config %s is not a JSON object (%s)",
 			 x->config_name, root ? "wrong type" : je.text);
 		json_decref(root);
 		return -1;
@@ -140,7 +140,7 @@ int img_config(img_ctx *x, const unsigned char *data, size_t len, char *err, siz
 	json_decref(root);
 	if (x->opts->platform && img->platform && x->desc_platform == NULL &&
 	    strncmp(img->platform, x->opts->platform, strlen(x->opts->platform))) {
-		snprintf(err, errlen, "%s: the image is %s, not %s", img->path, img->platform,
+		snprintf(err, errlen, "the image is %s, not %s", img->platform,
 			 x->opts->platform);
 		return -1;
 	}

@@ -214,7 +214,7 @@ int pl_image_open(pl_image *img, const char *path, const img_opts *opts, char *e
 	size_t cfglen;
 	int r = img_src_small(&x, x.config_name, &cfg, &cfglen);
 	if (r != 0) {
-		snprintf(err, errlen, "%s: config blob %s %s", path, x.config_name,
+		snprintf(err, errlen, "config blob %s %s", x.config_name,
 			 r == -1 ? "is absent" : "cannot be read");
 		goto out;
 	}
@@ -247,7 +247,7 @@ out:
 	img_reg_free(x.reg);
 	if (rc != 0) {
 		if (err && errlen && !err[0])
-			snprintf(err, errlen, "%s: cannot be read", path);
+			snprintf(err, errlen, "cannot be read");
 		arena_free(&img->mem);
 		memset(img, 0, sizeof *img);
 	}

@@ -123,7 +123,8 @@ typedef struct img_opts {
 } img_opts;
 
 /* Open and fully read (verify, merge) an image. Returns 0, or -1 when it cannot be read
- * at all (err set: "path: message"). Integrity failures are problems, not errors. */
+ * at all (err set, without the path: callers say which image). Integrity failures are
+ * problems, not errors. */
 int pl_image_open(pl_image *img, const char *path, const img_opts *opts, char *err,
 		  size_t errlen);
 void pl_image_free(pl_image *img);

@@ -196,10 +196,10 @@ static const cand *choose(img_ctx *x, walk *w, char *err, size_t errlen)
 			 w->c[i].platform ? w->c[i].platform : "unknown");
 	}
 	if (w->n == 0)
-		snprintf(err, errlen, "%s: the index lists no image whose blobs are present", img->path);
+		snprintf(err, errlen, "the index lists no image whose blobs are present");
 	else
-		snprintf(err, errlen, "%s: no image for %s (present: %s); choose one with --platform",
-			 img->path, want, list);
+		snprintf(err, errlen, "no image for %s (present: %s); choose one with --platform",
+			 want, list);
 	return NULL;
 }
 
@@ -215,7 +215,7 @@ static int from_index(img_ctx *x, char *err, size_t errlen)
 		for (size_t i = 0; i < x->img->nproblems; i++)
 			if (!strcmp(x->img->problems[i].where, "index.json"))
 				why = x->img->problems[i].msg;
-		snprintf(err, errlen, "%s: index.json: %s", x->img->path, why);
+		snprintf(err, errlen, "index.json: %s", why);
 		return -1;
 	}
 	collect(x, &w, index, "index.json", NULL, 0);
@@ -228,7 +228,7 @@ static int from_index(img_ctx *x, char *err, size_t errlen)
 	json_t *cfg = json_object_get(m, "config");
 	json_t *layers = json_object_get(m, "layers");
 	if (!m || !json_is_object(cfg) || !json_is_array(layers) || json_array_size(layers) == 0) {
-		snprintf(err, errlen, "%s: manifest %s has no config or no layers", x->img->path,
+		snprintf(err, errlen, "manifest %s has no config or no layers",
 			 c->name);
 		goto out;
 	}
@@ -237,12 +237,12 @@ static int from_index(img_ctx *x, char *err, size_t errlen)
 	x->config_name = img_blob_path(x, x->config_digest, c->name);
 	x->config_size = size_of(cfg);
 	if (!x->config_name) {
-		snprintf(err, errlen, "%s: manifest %s: bad config descriptor", x->img->path, c->name);
+		snprintf(err, errlen, "manifest %s: bad config descriptor", c->name);
 		goto out;
 	}
 	size_t n = json_array_size(layers);
 	if (n > IMG_MAX_LAYERS) {
-		snprintf(err, errlen, "%s: %zu layers (at most %d are read)", x->img->path, n,
+		snprintf(err, errlen, "%zu layers (at most %d are read)", n,
 			 IMG_MAX_LAYERS);
 		goto out;
 	}
@@ -252,7 +252,7 @@ static int from_index(img_ctx *x, char *err, size_t errlen)
 		const char *d = json_string_value(json_object_get(l, "digest"));
 		const char *name = img_blob_path(x, d, c->name);
 		if (!name) {
-			snprintf(err, errlen, "%s: manifest %s: layer %zu has a bad digest", x->img->path,
+			snprintf(err, errlen, "manifest %s: layer %zu has a bad digest",
 				 c->name, i);
 			goto out;
 		}
@@ -304,7 +304,7 @@ static int from_manifest_json(img_ctx *x, bool only_ref, char *err, size_t errle
 	json_t *e = json_array_get(arr, 0);
 	int rc = -1;
 	if (!json_is_object(e)) {
-		snprintf(err, errlen, "%s: manifest.json lists no image", x->img->path);
+		snprintf(err, errlen, "manifest.json lists no image");
 		goto out;
 	}
 	const char *tag = json_string_value(json_array_get(json_object_get(e, "RepoTags"), 0));
@@ -321,13 +321,12 @@ static int from_manifest_json(img_ctx *x, bool only_ref, char *err, size_t errle
 	}
 	json_t *layers = json_object_get(e, "Layers");
 	if (json_is_array(layers) && json_array_size(layers) > IMG_MAX_LAYERS) {
-		snprintf(err, errlen, "%s: manifest.json: %zu layers, more than %d", x->img->path,
+		snprintf(err, errlen, "manifest.json: %zu layers, more than %d",
 			 json_array_size(layers), IMG_MAX_LAYERS);
 		goto out;
 	}
 	if (!cfg || !json_is_array(layers)) {
-		snprintf(err, errlen, "%s: manifest.json: no Config string or no Layers list",
-			 x->img->path);
+		snprintf(err, errlen, "manifest.json: no Config string or no Layers list");
 		goto out;
 	}
 	if (tag)
@@ -339,7 +338,7 @@ static int from_manifest_json(img_ctx *x, bool only_ref, char *err, size_t errle
 	for (size_t i = 0; i < n; i++) {
 		const char *name = norm_name(x, json_string_value(json_array_get(layers, i)));
 		if (!name) {
-			snprintf(err, errlen, "%s: manifest.json: layer %zu has a bad path", x->img->path, i);
+			snprintf(err, errlen, "manifest.json: layer %zu has a bad path", i);
 			goto out;
 		}
 		x->wants[i] = (img_want){name, digest_from_name(x, name), -1, NULL, -1};
@@ -355,8 +354,8 @@ int img_layout(img_ctx *x, char *err, size_t errlen)
 {
 	bool man = img_src_has(x, "manifest.json"), idx = img_src_has(x, "index.json");
 	if (!man && !idx) {
-		snprintf(err, errlen, "%s: neither manifest.json nor index.json: not an image archive or "
-			 "OCI layout", x->img->path);
+		snprintf(err, errlen, "neither manifest.json nor index.json: not an image archive or "
+			 "OCI layout");
 		return -1;
 	}
 	if (idx) {

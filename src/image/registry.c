@@ -111,7 +111,7 @@ static char *docker_auth(const char *host)
 img_registry *img_reg_open(const char *ref, char *err, size_t errlen)
 {
 	if (!img_ref_is_registry(ref)) {
-		snprintf(err, errlen, "%s: not a registry reference (host/repository:tag)", ref);
+		snprintf(err, errlen, "not a registry reference (host/repository:tag)");
 		return NULL;
 	}
 	img_registry *r = xcalloc(1, sizeof *r);
@@ -134,7 +134,7 @@ img_registry *img_reg_open(const char *ref, char *err, size_t errlen)
 	for (const char *p = r->reference; *p && !bad; p++)
 		bad = !(isalnum((unsigned char)*p) || strchr("._-:", *p));
 	if (bad) {
-		snprintf(err, errlen, "%s: bad image reference", ref);
+		snprintf(err, errlen, "bad image reference");
 		img_reg_free(r);
 		return NULL;
 	}

@@ -116,7 +116,7 @@ static int pass1(img_ctx *x, char *err, size_t errlen)
 	}
 	if (r != ARCHIVE_EOF) {
 		if (!any) {
-			snprintf(err, errlen, "%s: not an image archive (%s)", x->root,
+			snprintf(err, errlen, "not an image archive (%s)",
 				 archive_error_string(a) ? archive_error_string(a) : "unreadable");
 			archive_read_free(a);
 			return -1;
@@ -221,7 +221,7 @@ int img_src_open(img_ctx *x, char *err, size_t errlen)
 	if (stat(x->root, &st) != 0) {
 		if (errno == ENOENT && img_ref_is_registry(x->root))
 			return reg_open(x, err, errlen);
-		snprintf(err, errlen, "%s: %s", x->root, strerror(errno));
+		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {
