@@ -11,6 +11,7 @@
  * suppressed, see __lsan_default_suppressions below.
  * Build: make build/fuzz/fuzz_config; run: make fuzz (see fuzz/run.sh). */
 #include "check.h"
+#include "tmpfile.h"
 #include "engine/config.h"
 #include "rules/rule.h"
 
@@ -42,55 +43,9 @@ const char *__asan_default_options(void)
 	return "fast_unwind_on_malloc=0";
 }
 
-static char dir[64];
-static char path[96];
-static int fd = -1;
-
-static void cleanup(void)
-{
-	if (fd >= 0)
-		close(fd);
-	unlink(path);
-	rmdir(dir);
-}
-
-static void setup(void)
-{
-	const char *tmp = getenv("TMPDIR");
-	if (!tmp || !*tmp || strlen(tmp) > 32)
-		tmp = "/tmp";
-	snprintf(dir, sizeof dir, "%s/plimsoll-fuzz-config-XXXXXX", tmp);
-	if (!mkdtemp(dir)) {
-		perror("fuzz_config: mkdtemp");
-		abort();
-	}
-	snprintf(path, sizeof path, "%s/.plimsoll.yml", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		perror("fuzz_config: open");
-		abort();
-	}
-	atexit(cleanup);
-}
-
-static void write_input(const uint8_t *data, size_t size)
-{
-	if (ftruncate(fd, 0) != 0)
-		abort();
-	size_t done = 0;
-	while (done < size) {
-		ssize_t w = pwrite(fd, data + done, size - done, (off_t)done);
-		if (w <= 0)
-			abort();
-		done += (size_t)w;
-	}
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (fd < 0)
-		setup();
-	write_input(data, size);
+	const char *path = fz_file("config", ".plimsoll.yml", data, size);
 
 	pl_config c;
 	pl_config_init(&c);

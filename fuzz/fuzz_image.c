@@ -11,6 +11,7 @@
  * Build: make build/fuzz/fuzz_image; run: make fuzz (see fuzz/run.sh). Good seeds: the
  * archives tests/image/mkimages.py writes. */
 #include "check.h"
+#include "tmpfile.h"
 #include "image/image.h"
 
 #include <fcntl.h>
@@ -23,55 +24,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 
-static char dir[64];
-static char path[96];
-static int fd = -1;
-
-static void cleanup(void)
-{
-	if (fd >= 0)
-		close(fd);
-	unlink(path);
-	rmdir(dir);
-}
-
-static void setup(void)
-{
-	const char *tmp = getenv("TMPDIR");
-	if (!tmp || !*tmp || strlen(tmp) > 32)
-		tmp = "/tmp";
-	snprintf(dir, sizeof dir, "%s/plimsoll-fuzz-image-XXXXXX", tmp);
-	if (!mkdtemp(dir)) {
-		perror("fuzz_image: mkdtemp");
-		abort();
-	}
-	snprintf(path, sizeof path, "%s/image.tar", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		perror("fuzz_image: open");
-		abort();
-	}
-	atexit(cleanup);
-}
-
-static void write_input(const uint8_t *data, size_t size)
-{
-	if (ftruncate(fd, 0) != 0)
-		abort();
-	size_t done = 0;
-	while (done < size) {
-		ssize_t w = pwrite(fd, data + done, size - done, (off_t)done);
-		if (w <= 0)
-			abort();
-		done += (size_t)w;
-	}
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (fd < 0)
-		setup();
-	write_input(data, size);
+	const char *path = fz_file("image", "image.tar", data, size);
 
 	/* every fourth input goes through the two-core path (the prefetch thread) */
 	img_opts o = {"linux/amd64", size % 4 == 3 ? 2 : 1, false, 4 << 20};

@@ -13,6 +13,7 @@
  * is one "::" command line per finding. A broken invariant traps.
  * Build: make build/fuzz/fuzz_scan; run: make fuzz (see fuzz/run.sh). */
 #include "check.h"
+#include "tmpfile.h"
 #include "core/buf.h"
 #include "core/utf8.h"
 #include "engine/config.h"
@@ -32,53 +33,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define DISPLAY "fuzz/Dockerfile"
 
-static char dir[64];
-static char path[96];
-static int fd = -1;
 static pl_config cfg;
+static bool cfg_ready;
 
-static void cleanup(void)
+static void free_cfg(void)
 {
-	if (fd >= 0)
-		close(fd);
-	unlink(path);
-	rmdir(dir);
 	pl_config_free(&cfg);
 }
 
-static void setup(void)
-{
-	const char *tmp = getenv("TMPDIR");
-	if (!tmp || !*tmp || strlen(tmp) > 32)
-		tmp = "/tmp";
-	snprintf(dir, sizeof dir, "%s/plimsoll-fuzz-scan-XXXXXX", tmp);
-	if (!mkdtemp(dir)) {
-		perror("fuzz_scan: mkdtemp");
-		abort();
-	}
-	snprintf(path, sizeof path, "%s/Dockerfile", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		perror("fuzz_scan: open");
-		abort();
-	}
-	pl_config_init(&cfg);
-	cfg.enable_all = true;
-	atexit(cleanup);
-}
-
-static void write_input(const uint8_t *data, size_t size)
-{
-	if (ftruncate(fd, 0) != 0)
-		abort();
-	size_t done = 0;
-	while (done < size) {
-		ssize_t w = pwrite(fd, data + done, size - done, (off_t)done);
-		if (w <= 0)
-			abort();
-		done += (size_t)w;
-	}
-}
 
 /* ---- output checks ------------------------------------------------------------------ */
 
@@ -358,9 +320,13 @@ static void render(const char *name, const pl_findings *fs, pl_report_opts *o, b
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (fd < 0)
-		setup();
-	write_input(data, size);
+	if (!cfg_ready) {
+		pl_config_init(&cfg);
+		cfg.enable_all = true;
+		cfg_ready = true;
+		atexit(free_cfg);
+	}
+	const char *path = fz_file("scan", "Dockerfile", data, size);
 
 	pl_findings fs = {NULL, 0, 0};
 	char err[512] = "";
