@@ -75,6 +75,18 @@ check "live: ... and says so" grep -q 'note: 1 Kubernetes pod sandbox (pause) co
 "$PLIMSOLL" live --no-color --fail-on none pl-live-sandbox >"$tmp/sb.out" 2>&1
 check "live: ... but audited when named" grep -q '^container:pl-live-sandbox: .*PL201' "$tmp/sb.out"
 docker rm -f pl-live-sandbox >/dev/null
+# what docker compose and the kubelet label their containers with names the finding's target
+live_run --name pl-live-compose --label com.docker.compose.project=shop \
+	--label com.docker.compose.service=web --entrypoint /bin/sleep "$LIVE_IMAGE_ID" 600
+live_run --name pl-live-k8s --label io.kubernetes.pod.namespace=shop \
+	--label io.kubernetes.pod.name=api-7d9f --label io.kubernetes.container.name=app \
+	--entrypoint /bin/sleep "$LIVE_IMAGE_ID" 600
+"$PLIMSOLL" live --no-color --fail-on none --rule PL201 pl-live-compose pl-live-k8s >"$tmp/lab.out" 2>&1
+check "live: the target names the compose project and service" \
+	grep -q '^  target: container pl-live-compose (image [0-9a-f]*, compose service shop/web)$' "$tmp/lab.out"
+check "live: the target names the Kubernetes pod and container" \
+	grep -q '^  target: container pl-live-k8s (image [0-9a-f]*, pod shop/api-7d9f container app)$' "$tmp/lab.out"
+docker rm -f pl-live-compose pl-live-k8s >/dev/null
 for s in flawed partial crashloop; do
 	check "live: --filter audits pl-live-$s" grep -q "^container:pl-live-$s:" "$tmp/all.out"
 done
