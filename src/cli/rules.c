@@ -131,5 +131,7 @@ int cmd_explain(int argc, char **argv)
 	if (r->aka && *r->aka)
 		printf("- Also known as: %s\n", r->aka);
 	printf("\n## Why\n\n%s\n\n## Fix\n\n%s\n", r->why, r->fix ? r->fix : "");
+	if (r->fix_live)
+		printf("\nOn a running container (plimsoll live): %s\n", r->fix_live);
 	return 0;
 }

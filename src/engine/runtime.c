@@ -348,6 +348,7 @@ void pl_scan_live(const pl_config *cfg, const pl_live *l, pl_findings *out)
 	memset(&s, 0, sizeof s);
 	arena_init(&s.mem);
 	s.cfg = cfg;
+	s.live = true;
 	/* findings are about a container, not a file: "container:NAME" is their location */
 	buf path = BUF_INIT;
 	buf_printf(&path, "container:%s", l->name);

@@ -22,7 +22,9 @@ static void emit(pl_scan *s, int line, int col, int end_line, int end_col, const
 	buf m = BUF_INIT;
 	buf_vprintf(&m, fmt, ap);
 	f->message = buf_detach(&m, NULL);
-	const char *hint = fix ? fix : s->rule->fix;
+	const char *hint = fix                           ? fix
+			   : s->live && s->rule->fix_live ? s->rule->fix_live
+							  : s->rule->fix;
 	f->fix = hint ? xstrdup(hint) : NULL;
 	f->aka = xstrdup(aka ? aka : "");
 }

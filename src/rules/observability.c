@@ -19,12 +19,7 @@ static void rotation(pl_scan *s, const pl_container *c)
 	if (!c->log_driver.v || !strcmp(c->log_driver.v, "json-file")) {
 		if (!c->log_max_size.v)
 			pl_emit_origin(s, c->log_driver.v ? &c->log_driver.at : &c->at, -1,
-				       "docker-bench-2.12",
-				       !strcmp(c->source_kind, "live")
-					       ? "Recreate it with --log-opt max-size=10m --log-opt "
-						 "max-file=3 (compose: logging.options), and set log-opts "
-						 "in /etc/docker/daemon.json so new containers rotate too."
-					       : NULL,
+				       "docker-bench-2.12", NULL,
 				       "%s logs with json-file and no max-size: its log file grows until "
 				       "the disk is full", c->target);
 	}
@@ -39,6 +34,9 @@ const pl_rule rule_PL501 = {
 	       "host's disk, and everything on the host stops.",
 	.fix = "logging: {driver: json-file, options: {max-size: \"10m\", max-file: \"3\"}} (or "
 	       "the local driver, or set defaults in daemon.json).",
+	.fix_live = "Recreate it with --log-opt max-size=10m --log-opt max-file=3 (compose: "
+		    "logging.options), and set log-opts in /etc/docker/daemon.json so new "
+		    "containers rotate too.",
 	.check_container = rotation,
 };
 

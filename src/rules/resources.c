@@ -30,6 +30,8 @@ const pl_rule rule_PL301 = {
 	       "killer picks a victim, often another service on the same host.",
 	.fix = "Set mem_limit or deploy.resources.limits.memory (compose), "
 	       "resources.limits.memory (Kubernetes).",
+	.fix_live = "docker update --memory 512m --memory-swap 512m <container> (in place), and set it "
+		    "where the container is defined.",
 	.check_container = mem_limit,
 };
 
@@ -49,6 +51,8 @@ const pl_rule rule_PL302 = {
 	.why = "A container without a CPU limit can take every core of its host.",
 	.fix = "Set cpus or deploy.resources.limits.cpus (compose), resources.limits.cpu "
 	       "(Kubernetes).",
+	.fix_live = "docker update --cpus 1 <container> (in place), and set it where the container is "
+		    "defined.",
 	.check_container = cpu_limit,
 };
 
@@ -115,6 +119,8 @@ const pl_rule rule_PL305 = {
 	.why = "A runaway or malicious fork loop in one container takes down every process on "
 	       "the host.",
 	.fix = "pids_limit: 200 (or deploy.resources.limits.pids).",
+	.fix_live = "docker update --pids-limit 200 <container> (in place), and set it where the container "
+		    "is defined.",
 	.check_container = pids_limit,
 };
 

@@ -69,6 +69,8 @@ const pl_rule rule_PL201 = {
 	       "user\"), usually after a base-image change removed it.",
 	.fix = "Create a user in the image and end the final stage with USER <uid>, e.g. "
 	       "RUN useradd -r -u 10001 app, then USER 10001.",
+	.fix_live = "Recreate it with --user 10001:10001 (compose: user:), or give the image a "
+		    "USER.",
 	.check_dockerfile = check_root,
 	.check_container = container_root,
 };
@@ -102,6 +104,8 @@ const pl_rule rule_PL216 = {
 	.why = "Low UIDs are the ones host accounts use. A container process that shares one with "
 	       "a host user gets that user's access to anything shared with the host.",
 	.fix = "Use a high UID such as 10001 (thresholds.low-uid-below in .plimsoll.yml).",
+	.fix_live = "Recreate it with --user 10001:10001 (thresholds.low-uid-below in "
+		    ".plimsoll.yml).",
 	.check_dockerfile = check_low_uid,
 	.check_container = container_low_uid,
 };
@@ -209,6 +213,8 @@ const pl_rule rule_PL202 = {
 	       "need none.",
 	.fix = "cap_drop: [ALL] (compose) / securityContext.capabilities.drop: [\"ALL\"], then "
 	       "add back only what is needed (NET_BIND_SERVICE for ports below 1024).",
+	.fix_live = "Recreate it with --cap-drop ALL, then --cap-add only what it needs "
+		    "(NET_BIND_SERVICE for ports below 1024).",
 	.check_container = container_caps_dropped,
 };
 
@@ -240,6 +246,7 @@ const pl_rule rule_PL203 = {
 	.why = "Added capabilities give a compromised process kernel powers: SYS_ADMIN alone is "
 	       "enough to escape most containers.",
 	.fix = "Remove the capability, or replace it with a narrower one.",
+	.fix_live = "Recreate it without that --cap-add (or with a narrower capability).",
 	.check_container = container_caps_added,
 };
 
@@ -260,6 +267,8 @@ const pl_rule rule_PL204 = {
 	.why = "A privileged container is root on the host in all but name: it can mount the "
 	       "host's disks and load kernel modules.",
 	.fix = "Remove privileged; grant the specific capability or device the workload needs.",
+	.fix_live = "Recreate it without --privileged; grant the one capability (--cap-add) or "
+		    "device (--device) it needs.",
 	.check_container = container_privileged,
 };
 
@@ -280,6 +289,8 @@ const pl_rule rule_PL205 = {
 	       "hides state the platform cannot see.",
 	.fix = "read_only: true / readOnlyRootFilesystem: true, with a tmpfs or emptyDir for the "
 	       "paths that must be written.",
+	.fix_live = "Recreate it with --read-only and --tmpfs /tmp (plus volumes for what it must "
+		    "keep).",
 	.check_container = container_writable_root,
 };
 
@@ -300,6 +311,7 @@ const pl_rule rule_PL206 = {
 	.why = "Without it, a setuid binary in the image turns a compromised unprivileged process "
 	       "into root.",
 	.fix = "security_opt: [\"no-new-privileges:true\"] / allowPrivilegeEscalation: false.",
+	.fix_live = "Recreate it with --security-opt no-new-privileges.",
 	.check_container = container_escalation,
 };
 
@@ -325,6 +337,8 @@ const pl_rule rule_PL207 = {
 	.why = "seccomp blocks the rarely used system calls most kernel exploits need.",
 	.fix = "Remove seccomp:unconfined; in Kubernetes set securityContext.seccompProfile.type: "
 	       "RuntimeDefault.",
+	.fix_live = "Recreate it without --security-opt seccomp=unconfined (Docker's default "
+		    "profile applies).",
 	.check_container = container_seccomp,
 };
 
@@ -349,6 +363,7 @@ const pl_rule rule_PL208 = {
 	.why = "Sharing a host namespace removes the isolation it provides: host processes, "
 	       "interfaces or shared memory become reachable from the container.",
 	.fix = "Remove network_mode: host / hostNetwork, pid: host, ipc: host, uts: host.",
+	.fix_live = "Recreate it without --network host, --pid host, --ipc host and --uts host.",
 	.check_container = container_host_ns,
 };
 
@@ -453,6 +468,7 @@ const pl_rule rule_PL211 = {
 	.why = "Many runtimes and libraries write to /tmp; with a read-only root they fail at "
 	       "the worst moment (an upload, a crash dump).",
 	.fix = "Add tmpfs: [/tmp] (compose) or an emptyDir mounted at /tmp.",
+	.fix_live = "Recreate it with --tmpfs /tmp.",
 	.check_container = container_ro_tmp,
 };
 
@@ -491,6 +507,8 @@ const pl_rule rule_PL212 = {
 	.why = "A database or admin port published as 5432:5432 is reachable from every network "
 	       "the host is on, and Docker's iptables rules bypass the host firewall.",
 	.fix = "Bind to loopback (\"127.0.0.1:5432:5432\") or do not publish internal ports.",
+	.fix_live = "Recreate it publishing on loopback (-p 127.0.0.1:8080:8080), or without -p for "
+		    "internal ports.",
 	.check_container = container_public_ports,
 };
 
@@ -543,6 +561,7 @@ const pl_rule rule_PL214 = {
 	.why = "The Linux security module profile is a second wall after capabilities and "
 	       "seccomp; turning it off removes it for the whole container.",
 	.fix = "Remove apparmor:unconfined / label:disable; write a specific profile if needed.",
+	.fix_live = "Recreate it without --security-opt apparmor=unconfined or label=disable.",
 	.check_container = container_lsm,
 };
 

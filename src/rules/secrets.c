@@ -50,6 +50,8 @@ const pl_rule rule_PL601 = {
 	       "everyone with read access to any of them.",
 	.fix = "Inject secrets at run time (Docker or Kubernetes secrets, a vault), or at build "
 	       "time with RUN --mount=type=secret.",
+	.fix_live = "Recreate it with the secret in a file (docker secrets, a read-only --mount) "
+		    "rather than -e; rotate the exposed value.",
 	.check_dockerfile = check_env,
 	.check_container = container_env,
 };
