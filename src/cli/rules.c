@@ -131,6 +131,10 @@ int cmd_explain(int argc, char **argv)
 	if (r->aka && *r->aka)
 		printf("- Also known as: %s\n", r->aka);
 	printf("\n## Why\n\n%s\n\n## Fix\n\n%s\n", r->why, r->fix ? r->fix : "");
+	if (r->fix_compose)
+		printf("\nIn a compose file: %s\n", r->fix_compose);
+	if (r->fix_k8s)
+		printf("\nIn a Kubernetes manifest: %s\n", r->fix_k8s);
 	if (r->fix_live)
 		printf("\nOn a running container (plimsoll live): %s\n", r->fix_live);
 	return 0;

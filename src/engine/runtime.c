@@ -54,6 +54,9 @@ static void invalid(pl_scan *s, const char *file, int line, int col, const char 
  * settings such as limits or capabilities are not in an image. */
 static void run_container_rules(pl_scan *s, const pl_container *c, unsigned only)
 {
+	const char *k = c->source_kind;
+	s->input = !strcmp(k, "compose") ? IN_C : !strcmp(k, "k8s") ? IN_K
+		   : !strcmp(k, "live") ? IN_L : 0;
 	for (size_t i = 0; i < pl_nrules; i++) {
 		const pl_rule *r = pl_rules[i];
 		if (!r->check_container || (only && !(r->inputs & only)) ||
@@ -64,6 +67,7 @@ static void run_container_rules(pl_scan *s, const pl_container *c, unsigned only
 		r->check_container(s, c);
 	}
 	s->target = NULL;
+	s->input = 0;
 }
 
 /* --- source lines ---------------------------------------------------------------------- */
@@ -348,7 +352,6 @@ void pl_scan_live(const pl_config *cfg, const pl_live *l, pl_findings *out)
 	memset(&s, 0, sizeof s);
 	arena_init(&s.mem);
 	s.cfg = cfg;
-	s.live = true;
 	/* findings are about a container, not a file: "container:NAME" is their location */
 	buf path = BUF_INIT;
 	buf_printf(&path, "container:%s", l->name);
@@ -360,6 +363,7 @@ void pl_scan_live(const pl_config *cfg, const pl_live *l, pl_findings *out)
 			continue;
 		s.rule = r;
 		s.target = l->c.target;
+		s.input = IN_L;
 		r->check_live(&s, l);
 	}
 	finish(&s, out, NULL);

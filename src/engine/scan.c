@@ -22,9 +22,10 @@ static void emit(pl_scan *s, int line, int col, int end_line, int end_col, const
 	buf m = BUF_INIT;
 	buf_vprintf(&m, fmt, ap);
 	f->message = buf_detach(&m, NULL);
-	const char *hint = fix                           ? fix
-			   : s->live && s->rule->fix_live ? s->rule->fix_live
-							  : s->rule->fix;
+	const pl_rule *r = s->rule;
+	const char *own = s->input == IN_C ? r->fix_compose : s->input == IN_K ? r->fix_k8s
+			  : s->input == IN_L ? r->fix_live : NULL;
+	const char *hint = fix ? fix : own ? own : r->fix;
 	f->fix = hint ? xstrdup(hint) : NULL;
 	f->aka = xstrdup(aka ? aka : "");
 }

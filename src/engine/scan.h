@@ -18,7 +18,8 @@ typedef struct pl_scan {
 	const df_file *df;         /* the parsed Dockerfile, for source lines; may be NULL */
 	const pl_rule *rule;       /* the rule being run (set by the engine) */
 	const char *target;        /* default target label */
-	bool live;                 /* a running container: rules' fix_live hints apply */
+	unsigned input;            /* IN_C, IN_K, IN_L: the container being checked came from
+				      that input, whose own fix hint applies; 0 otherwise */
 	pl_findings out;
 	struct pl_run *runs;       /* RUN scripts, parsed once (rules/util.h: pl_runs) */
 	size_t nruns;

@@ -64,6 +64,8 @@ const pl_rule rule_PL401 = {
 	       "receiving traffic: orchestrators only see that the process is alive.",
 	.fix = "Add HEALTHCHECK --interval=30s --timeout=3s --start-period=10s CMD "
 	       "[\"/app\", \"healthcheck\"] (exec form, no curl needed if the app can probe itself).",
+	.fix_compose = "healthcheck: {test: [\"CMD\", \"/app\", \"healthcheck\"], interval: 30s, "
+	               "timeout: 3s, start_period: 10s} (or a HEALTHCHECK in the image).",
 	.fix_live = "Recreate it with --health-cmd '<probe>' --health-interval 30s --health-timeout "
 		    "3s --health-start-period 10s, or give the image a HEALTHCHECK.",
 	.check_dockerfile = check_missing,
@@ -127,6 +129,7 @@ const pl_rule rule_PL402 = {
 	.why = "Failures during the start period do not count. Without one, an application that "
 	       "needs a while to warm up is marked unhealthy and restarted in a loop.",
 	.fix = "Add --start-period=<typical start time> to the HEALTHCHECK.",
+	.fix_compose = "healthcheck.start_period: <typical start time>.",
 	.fix_live = "Recreate it with --health-start-period <typical start time>.",
 	.check_dockerfile = check_start_period,
 	.check_container = container_start_period,
@@ -165,6 +168,7 @@ const pl_rule rule_PL403 = {
 	.why = "Probes that overlap, fire constantly or almost never, or give up at the first "
 	       "blip make the health status noise instead of a signal.",
 	.fix = "Use e.g. --interval=30s --timeout=5s --retries=3.",
+	.fix_compose = "healthcheck: {interval: 30s, timeout: 5s, retries: 3}.",
 	.fix_live = "Recreate it with e.g. --health-interval 30s --health-timeout 5s "
 		    "--health-retries 3.",
 	.check_dockerfile = check_timing,

@@ -82,6 +82,10 @@ const pl_rule rule_PL102 = {
 	       "move. A digest names exact content, so a build or deployment gets what was tested.",
 	.fix = "Append the digest: FROM node:20.11-bookworm-slim@sha256:<digest> (docker buildx "
 	       "imagetools inspect prints it); let Renovate or Dependabot keep it current.",
+	.fix_k8s = "image: name:tag@sha256:<digest> (docker buildx imagetools inspect name:tag "
+	           "prints it); let Renovate or Dependabot keep it current.",
+	.fix_compose = "image: name:tag@sha256:<digest> (docker buildx imagetools inspect name:tag "
+	               "prints it); let Renovate or Dependabot keep it current.",
 	.fix_live = "Run it by digest: docker run IMAGE@sha256:<digest> (docker image inspect "
 		    "--format '{{index .RepoDigests 0}}' IMAGE prints it), or by image id.",
 	.check_dockerfile = check_digest,

@@ -42,7 +42,10 @@ typedef struct pl_rule {
 	const char *summary;    /* one line: what it finds */
 	const char *why;        /* a short paragraph: why it matters in production */
 	const char *fix;        /* default fix hint */
-	const char *fix_live;   /* L: the fix as docker run / docker update flags; NULL: fix */
+	/* the fix in an input's own terms where it differs; NULL: fix */
+	const char *fix_compose;/* C: compose keys */
+	const char *fix_k8s;    /* K: pod spec fields */
+	const char *fix_live;   /* L: docker run / docker update flags */
 	void (*check_dockerfile)(struct pl_scan *s, const struct df_build *b);
 	void (*check_context)(struct pl_scan *s, const struct pl_buildctx *x);
 	/* C K I L: one container as it runs, whichever input described it */

@@ -69,6 +69,9 @@ const pl_rule rule_PL201 = {
 	       "user\"), usually after a base-image change removed it.",
 	.fix = "Create a user in the image and end the final stage with USER <uid>, e.g. "
 	       "RUN useradd -r -u 10001 app, then USER 10001.",
+	.fix_k8s = "securityContext: {runAsNonRoot: true, runAsUser: 10001} at pod or container "
+	           "level.",
+	.fix_compose = "user: \"10001:10001\" on the service (or a non-root USER in its image).",
 	.fix_live = "Recreate it with --user 10001:10001 (compose: user:), or give the image a "
 		    "USER.",
 	.check_dockerfile = check_root,
@@ -104,6 +107,9 @@ const pl_rule rule_PL216 = {
 	.why = "Low UIDs are the ones host accounts use. A container process that shares one with "
 	       "a host user gets that user's access to anything shared with the host.",
 	.fix = "Use a high UID such as 10001 (thresholds.low-uid-below in .plimsoll.yml).",
+	.fix_k8s = "securityContext.runAsUser: 10001 and runAsGroup: 10001 "
+	           "(thresholds.low-uid-below in .plimsoll.yml).",
+	.fix_compose = "user: \"10001:10001\" (thresholds.low-uid-below in .plimsoll.yml).",
 	.fix_live = "Recreate it with --user 10001:10001 (thresholds.low-uid-below in "
 		    ".plimsoll.yml).",
 	.check_dockerfile = check_low_uid,

@@ -50,6 +50,10 @@ const pl_rule rule_PL601 = {
 	       "everyone with read access to any of them.",
 	.fix = "Inject secrets at run time (Docker or Kubernetes secrets, a vault), or at build "
 	       "time with RUN --mount=type=secret.",
+	.fix_k8s = "env[].valueFrom.secretKeyRef (a Secret) instead of value:; rotate the "
+	           "exposed value.",
+	.fix_compose = "Use secrets: (files under /run/secrets) or environment: {VAR: ${VAR}} filled "
+	               "by the deploying environment, not a literal; rotate the exposed value.",
 	.fix_live = "Recreate it with the secret in a file (docker secrets, a read-only --mount) "
 		    "rather than -e; rotate the exposed value.",
 	.check_dockerfile = check_env,

@@ -129,7 +129,8 @@ static void test_denied(void **state)
 	assert_non_null(strstr(m, "plimsoll: Deployment shop/web denied: 4 findings at or above high:"));
 	/* code, slug, target, message without the repeated target, fix */
 	assert_non_null(strstr(m, "\n- PL201 root-user, Deployment/web container web: sets neither"));
-	assert_non_null(strstr(m, "\n  fix: Create a user"));
+	/* the fix in the manifest's own terms (the rule's fix_k8s) */
+	assert_non_null(strstr(m, "\n  fix: securityContext: {runAsNonRoot: true, runAsUser: 10001}"));
 	assert_int_equal(x.a.denying, 4);
 	/* below high and at or above low: warnings; PL215/PL409 (other objects) never run */
 	assert_int_equal(x.a.warnings, 7);
