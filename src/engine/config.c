@@ -91,6 +91,7 @@ void pl_config_free(pl_config *c)
 	free_strv(c->trusted_registries, c->ntrusted);
 	free_strv(c->allow_setuid, c->nallow_setuid);
 	free_strv(c->allow_secrets, c->nallow_secrets);
+	free_strv(c->allow_drift, c->nallow_drift);
 	free_strv(c->exempt_namespaces, c->nexempt_namespaces);
 	free_strv(c->exempt_labels, c->nexempt_labels);
 	free(c->live_metrics_path);
@@ -99,6 +100,14 @@ void pl_config_free(pl_config *c)
 	free_ignores(c->ignores, c->nignores);
 	free_labels(c->labels, c->nlabels);
 	memset(c, 0, sizeof *c);
+}
+
+bool pl_config_drift_allowed(const pl_config *c, const char *path)
+{
+	for (size_t i = 0; i < c->nallow_drift; i++)
+		if (fnmatch(c->allow_drift[i], path, 0) == 0)
+			return true;
+	return false;
 }
 
 bool pl_config_setuid_allowed(const pl_config *c, const char *path)
@@ -534,8 +543,8 @@ typedef struct staged {
 	size_t nlabels;
 	int strict_labels;      /* -1 unset */
 	long low_uid_below;     /* -1 unset */
-	char **allow_setuid, **allow_secrets;
-	size_t nallow_setuid, nallow_secrets;
+	char **allow_setuid, **allow_secrets, **allow_drift;
+	size_t nallow_setuid, nallow_secrets, nallow_drift;
 	char **exempt_ns, **exempt_labels;
 	size_t nexempt_ns, nexempt_labels;
 	int warn_on;            /* -2 unset */
@@ -553,7 +562,7 @@ static const char *const live_keys[] = {"log-lines", "metrics-path", "log-fields
 const char *const pl_log_field_keys[PL_LOG_FIELDS] = {"timestamp", "level", "message",
 						      "service", "correlation"};
 static const char *const webhook_keys[] = {"exempt-namespaces", "exempt-labels", "warn-on"};
-static const char *const allow_keys[] = {"setuid", "secrets"};
+static const char *const allow_keys[] = {"setuid", "secrets", "drift"};
 static const char *const ignore_keys[] = {"path", "rules"};
 static const char *const threshold_keys[] = {"low-uid-below"};
 static const char *const label_types[] = {
@@ -974,6 +983,13 @@ static int load_allow(loader *L, staged *st, const ynode *m)
 			rc = load_strings(L, v, "allow.secrets", &st->allow_secrets,
 					  &st->nallow_secrets);
 			break;
+		case 2:
+			rc = load_strings(L, v, "allow.drift", &st->allow_drift, &st->nallow_drift);
+			for (size_t j = 0; rc == 0 && j < st->nallow_drift; j++)
+				if (st->allow_drift[j][0] != '/')
+					rc = FAIL(L, v, "allow.drift entry '%s' is not an absolute path",
+						  st->allow_drift[j]);
+			break;
 		default: rc = unknown_key(L, k, allow_keys, COUNT(allow_keys)); break;
 		}
 		if (rc != 0)
@@ -1158,6 +1174,7 @@ static void merge(pl_config *c, staged *st)
 	append_strv(&c->allow_setuid, &c->nallow_setuid, st->allow_setuid, &st->nallow_setuid);
 	append_strv(&c->allow_secrets, &c->nallow_secrets, st->allow_secrets,
 		    &st->nallow_secrets);
+	append_strv(&c->allow_drift, &c->nallow_drift, st->allow_drift, &st->nallow_drift);
 	append_strv(&c->exempt_namespaces, &c->nexempt_namespaces, st->exempt_ns, &st->nexempt_ns);
 	append_strv(&c->exempt_labels, &c->nexempt_labels, st->exempt_labels, &st->nexempt_labels);
 	if (st->warn_on != -2)
@@ -1275,6 +1292,7 @@ int pl_config_load(pl_config *c, const char *path, char *err, size_t errlen)
 	free_strv(st.trusted, st.ntrusted);
 	free_strv(st.allow_setuid, st.nallow_setuid);
 	free_strv(st.allow_secrets, st.nallow_secrets);
+	free_strv(st.allow_drift, st.nallow_drift);
 	free_strv(st.exempt_ns, st.nexempt_ns);
 	free_strv(st.exempt_labels, st.nexempt_labels);
 	free(st.live_metrics_path);

@@ -43,6 +43,8 @@ typedef struct pl_config {
 	size_t nallow_setuid;
 	char **allow_secrets;
 	size_t nallow_secrets;
+	char **allow_drift;     /* PL410: path globs a running container may change */
+	size_t nallow_drift;
 	/* thresholds */
 	int low_uid_below;      /* PL216: UIDs below this are "low"; default 10000 */
 	/* webhook: (plimsoll serve): namespaces and object labels ("key" or "key=value")
@@ -77,6 +79,8 @@ bool pl_config_rule_enabled(const pl_config *c, const pl_rule *r);
 pl_severity pl_config_severity(const pl_config *c, const pl_rule *r);
 /* Whether findings of r in file (a path as scanned) are ignored by a per-path rule. */
 bool pl_config_path_ignored(const pl_config *c, const pl_rule *r, const char *file);
+/* Whether a changed path of a running container is in allow.drift (PL410). */
+bool pl_config_drift_allowed(const pl_config *c, const char *path);
 /* Whether an image path is in allow.setuid (PL116). */
 bool pl_config_setuid_allowed(const pl_config *c, const char *path);
 /* Whether a secret is accepted by allow.secrets: path (an image path, or NULL) matches a

@@ -162,7 +162,8 @@ static void read_changes(job *j, pl_audit_slot *s)
 		pl_http_resp_free(&r);
 		return;
 	}
-	static const char *const scratch[] = {"/tmp", "/var/tmp", "/run", "/var/run", "/dev/shm"};
+	static const char *const scratch[] = {"/tmp", "/var/tmp", "/run", "/var/run", "/dev/shm",
+					      "/var/cache"};
 	size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
 	l->changes = arena_alloc(&s->mem, (n + 1) * sizeof *l->changes);
 	for (size_t i = 0; i < n; i++) {
@@ -174,6 +175,9 @@ static void read_changes(job *j, pl_audit_slot *s)
 		bool skip = false;
 		for (size_t m = 0; m < sizeof scratch / sizeof *scratch && !skip; m++)
 			skip = under(p, scratch[m]);
+		/* per-user caches (~/.cache, /root/.cache): written by whatever runs there */
+		const char *cache = strstr(p, "/.cache");
+		skip = skip || (cache && (cache[7] == '\0' || cache[7] == '/'));
 		for (size_t m = 0; m < l->c.nmounts && !skip; m++)
 			skip = l->c.mounts[m].target && under(p, l->c.mounts[m].target);
 		/* a directory listed only because something below it changed is not news */

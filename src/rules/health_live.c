@@ -16,7 +16,8 @@ static void drift(pl_scan *s, const pl_live *l)
 	pl_pathlist list = {0};
 	for (size_t i = 0; i < l->nchanges; i++) {
 		const pl_change *ch = &l->changes[i];
-		if (ch->kind != CHANGE_DELETED && pl_live_is_log_file(ch->path))
+		if ((ch->kind != CHANGE_DELETED && pl_live_is_log_file(ch->path)) ||
+		    pl_config_drift_allowed(s->cfg, ch->path))
 			continue;
 		char item[1100];
 		snprintf(item, sizeof item, "%c %s", kind[ch->kind], ch->path);
@@ -37,7 +38,8 @@ const pl_rule rule_PL410 = {
 	.why = "A fix applied inside a running container is lost on the next deploy and exists "
 	       "in no image, review or scan; an unexpected change can also be an intruder's.",
 	.fix = "Make the change in the Dockerfile, rebuild and redeploy; run with --read-only and "
-	       "put state on volumes so drift cannot happen.",
+	       "put state on volumes so drift cannot happen. Files an entrypoint writes on purpose "
+	       "at start go in allow.drift in .plimsoll.yml.",
 	.check_live = drift,
 };
 

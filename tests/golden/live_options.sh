@@ -28,6 +28,14 @@ live --replay "$fx/partial" --rule PL503 --metrics-path /m pl-live-partial >mp2.
 check "live: --metrics-path wins over the file" grep -q ':8080/m (not recorded' mp2.out
 rm .plimsoll.yml
 
+printf 'allow:\n  drift: [/etc/motd]\n' >.plimsoll.yml
+live --replay "$fx/flawed" --rule PL410 pl-live-flawed >drift.out 2>&1
+check "live: allow.drift accepts a path a container changes on purpose" test ! -s drift.out
+printf 'allow:\n  drift: ["/etc/*.conf"]\n' >.plimsoll.yml
+live --replay "$fx/flawed" --rule PL410 pl-live-flawed >drift2.out 2>&1
+check "live: ... and only what its globs match" grep -q 'PL410.*A /etc/motd' drift2.out
+rm .plimsoll.yml
+
 bad() { # name, yaml, expected message part
 	printf '%b' "$2" >bad.yml
 	"$PLIMSOLL" live --replay "$fx/hardened" --config bad.yml pl-live-hardened >/dev/null 2>bad.err
@@ -40,6 +48,7 @@ bad "a metrics path must be a path" 'live:\n  metrics-path: metrics\n' "bad valu
 bad "an unknown log field is named" 'live:\n  log-fields:\n    levels: [lvl]\n' "unknown key 'levels'"
 bad "an empty name list is refused" 'live:\n  log-fields:\n    level: []\n' "'level' needs at least one field name"
 bad "an unknown live key is named" 'live:\n  tail: 5\n' "unknown key 'tail'"
+bad "allow.drift wants absolute paths" 'allow:\n  drift: [etc/motd]\n' "allow.drift entry 'etc/motd' is not an absolute path"
 
 usage() { # name, expected message part, args...
 	local name=$1 want=$2; shift 2

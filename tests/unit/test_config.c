@@ -308,7 +308,7 @@ static void test_schema_errors(void **state)
 		 "label-schema, strict-labels, thresholds, allow, webhook, live)"},
 		{"allow:\n  setuid: [usr/bin/su]\n",
 		 "2:11: allow.setuid entry 'usr/bin/su' is not an absolute path"},
-		{"allow:\n  secret: []\n", "2:3: unknown key 'secret' (known: setuid, secrets)"},
+		{"allow:\n  secret: []\n", "2:3: unknown key 'secret' (known: setuid, secrets, drift)"},
 		{"allow:\n  secrets: [\"\"]\n", "2:13: empty entry in 'allow.secrets'"},
 		{"allow: [a]\n", "1:8: 'allow' must be a mapping"},
 		{"fail-on: high\nrules:\n  PL999: off\n", "3:3: unknown rule 'PL999'"},
