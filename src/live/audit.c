@@ -2,13 +2,13 @@
  *
  * The requests per container are independent and the Engine answers them concurrently,
  * so containers are read by a small pool of threads (I/O-bound: more threads than cores).
- * Bounds: every body has a cap (inspect 4 MiB, logs 8 MiB, metrics 4 MiB, events 4 MiB),
- * every request the engine client's timeout, metrics their own shorter one, and at most
- * four ports are tried for metrics. */
+ * Bounds: every body has a cap (inspect 4 MiB, logs 8 MiB, events 4 MiB), every request
+ * the engine client's timeout; the metrics endpoint is scrape.c's. */
 #include "live/audit.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
 #include "live/inspect.h"
+#include "live/scrape.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -21,9 +21,7 @@
 
 #define INSPECT_MAX (4u << 20)
 #define LOGS_MAX    (8u << 20)
-#define METRICS_MAX (4u << 20)
 #define EVENTS_MAX  (4u << 20)
-#define MAX_PORTS   4
 
 static void note(pl_audit_slot *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(pl_audit_slot *s, const char *fmt, ...)
@@ -264,126 +262,6 @@ static void read_execs(job *j, pl_audit_slot *s)
 	l->nexecs = keep;
 }
 
-/* Does this body look like a metrics exposition at all (not a web page or JSON)? */
-static bool exposition_like(const pl_http_resp *r)
-{
-	if (strstr(r->content_type, "openmetrics") || strstr(r->content_type, "version=0.0.4"))
-		return true;
-	if (strstr(r->content_type, "html") || strstr(r->content_type, "json"))
-		return false;
-	size_t i = 0;
-	while (i < r->len && strchr(" \t\r\n", r->body[i]))
-		i++;
-	return i < r->len && r->body[i] != '<' && r->body[i] != '{' && r->body[i] != '[';
-}
-
-/* "http://..." to "https://..." in place. */
-static void to_https(char *url, size_t n)
-{
-	if (strncmp(url, "http://", 7) || strlen(url) + 2 > n)
-		return;
-	memmove(url + 5, url + 4, strlen(url + 4) + 1);
-	url[4] = 's';
-}
-
-/* A failure that says a server answered, but not in plain HTTP (a TLS server closes the
- * connection or sends a TLS alert): not a refused or silent port. */
-static bool tls_like(const char *err)
-{
-	return strstr(err, "Empty reply") || strstr(err, "not HTTP") || strstr(err, "HTTP/0.9") ||
-	       strstr(err, "reset by peer");
-}
-
-static void read_metrics(job *j, pl_audit_slot *s)
-{
-	pl_live *l = &s->live;
-	const pl_container *c = &l->c;
-	const char *mpath = j->o->metrics_path ? j->o->metrics_path
-			    : pl_live_label(c, "prometheus.io/path") ? pl_live_label(c, "prometheus.io/path")
-								     : "/metrics";
-	const char *lport = pl_live_label(c, "prometheus.io/port");
-	const char *lscheme = pl_live_label(c, "prometheus.io/scheme");
-	bool https_first = lscheme && !strcasecmp(lscheme, "https");
-	int ports[MAX_PORTS], nports = 0;
-	if (lport && atoi(lport) > 0) {
-		ports[nports++] = atoi(lport);
-	} else {
-		for (size_t i = 0; i < c->nports && nports < MAX_PORTS; i++) {
-			if (c->ports[i].protocol && strcmp(c->ports[i].protocol, "tcp"))
-				continue;
-			bool seen = false;
-			for (int k = 0; k < nports; k++)
-				seen |= ports[k] == c->ports[i].container_port;
-			if (!seen && c->ports[i].container_port > 0)
-				ports[nports++] = c->ports[i].container_port;
-		}
-	}
-	buf tried = BUF_INIT;
-	long timeout = j->o->metrics_timeout_ms > 0 ? j->o->metrics_timeout_ms : 2000;
-	for (int k = 0; k < nports && !l->metrics_url; k++) {
-		/* a local engine: the container's own address; else the port published on the
-		 * engine's host */
-		char url[512] = "";
-		if (j->engine_local && l->naddresses)
-			snprintf(url, sizeof url, "http://%s:%d%s%s", l->addresses[0], ports[k],
-				 *mpath == '/' ? "" : "/", mpath);
-		else if (j->engine_local && l->c.host_network.v == TRI_TRUE)
-			snprintf(url, sizeof url, "http://127.0.0.1:%d%s%s", ports[k],
-				 *mpath == '/' ? "" : "/", mpath);
-		for (size_t i = 0; !*url && i < c->nports; i++) {
-			const pl_port *p = &c->ports[i];
-			if (p->container_port != ports[k] || p->host_port <= 0)
-				continue;
-			const char *h = p->host_ip && *p->host_ip && strcmp(p->host_ip, "0.0.0.0") &&
-						strcmp(p->host_ip, "::")
-					    ? p->host_ip
-					    : j->engine_host;
-			snprintf(url, sizeof url, strchr(h, ':') ? "http://[%s]:%d%s%s" : "http://%s:%d%s%s",
-				 h, p->host_port, *mpath == '/' ? "" : "/", mpath);
-		}
-		if (!*url)
-			continue;
-		l->metrics_tried = true;
-		pl_http_resp r = {0};
-		char err[256];
-		if (tried.len)
-			buf_adds(&tried, ", ");
-		if (https_first)
-			to_https(url, sizeof url);
-		int rc = pl_engine_fetch(j->e, url, METRICS_MAX, timeout, &r, err, sizeof err);
-		if (rc < 0 && !https_first && strncmp(url, "https", 5) && tls_like(err)) {
-			/* something listens but does not speak plain HTTP: HTTPS, as plimsoll
-			 * serve's own /metrics */
-			to_https(url, sizeof url);
-			rc = pl_engine_fetch(j->e, url, METRICS_MAX, timeout, &r, err, sizeof err);
-		}
-		if (rc < 0) {
-			size_t ul = strlen(url);
-			/* the client's message starts with the URL, said already */
-			buf_printf(&tried, "%s (%s)", url,
-				   !strncmp(err, url, ul) && !strncmp(err + ul, ": ", 2) ? err + ul + 2 : err);
-			continue;
-		}
-		if (r.status != 200 || !exposition_like(&r)) {
-			if (r.status != 200)
-				buf_printf(&tried, "%s (HTTP %ld)", url, r.status);
-			else
-				buf_printf(&tried, "%s (not an exposition: %s)", url,
-					   *r.content_type ? r.content_type : "no content type");
-			pl_http_resp_free(&r);
-			continue;
-		}
-		l->metrics_url = arena_strdup(&s->mem, url);
-		l->metrics_truncated = r.truncated;
-		prom_parse(r.body, r.len, strstr(r.content_type, "openmetrics") != NULL, &l->metrics);
-		l->metrics_valid = true;
-		pl_http_resp_free(&r);
-	}
-	if (tried.len)
-		l->metrics_tried_urls = arena_strdup(&s->mem, buf_str(&tried));
-	buf_free(&tried);
-}
-
 static void read_one(job *j, size_t i)
 {
 	pl_audit_slot *s = &j->a->slots[i];
@@ -423,7 +301,9 @@ static void read_one(job *j, size_t i)
 	read_changes(j, s);
 	read_execs(j, s);
 	read_logs(j, s);
-	read_metrics(j, s);
+	pl_scrape_opts so = {.path = j->o->metrics_path, .timeout_ms = j->o->metrics_timeout_ms,
+			     .engine_local = j->engine_local, .engine_host = j->engine_host};
+	pl_scrape(j->e, &so, &s->mem, &s->live);
 }
 
 static void *worker(void *arg)
