@@ -520,6 +520,8 @@ int pl_audit_run(pl_engine *e, const pl_audit_opts *o, pl_audit *a, char *err, s
 				a->slots[i].live.name = arena_strdup(&a->slots[i].mem, ids[i]);
 		}
 		a->slots[i].live.daemon_log_driver = a->daemon_log_driver;
+		long long begun = a->slots[i].ok ? rfc3339(a->slots[i].live.started_at) : -1;
+		a->slots[i].live.up_seconds = begun > 0 && now >= begun ? now - begun : -1;
 		free(ids[i]);
 	}
 	free(ids);

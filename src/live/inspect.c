@@ -376,6 +376,7 @@ int pl_live_from_inspect(arena *a, const char *json, size_t len, pl_live *l, cha
 {
 	memset(l, 0, sizeof *l);
 	pl_container_init(&l->c);
+	l->up_seconds = -1; /* the audit knows the daemon's clock */
 	json_error_t je;
 	json_t *root = json_loadb(json, len, 0, &je);
 	if (!json_is_object(root) || !str(root, "Id")) {

@@ -58,6 +58,7 @@ typedef struct pl_live {
 	int failing_streak;
 	const char *health_output;/* the last probe's output, trimmed */
 	int restart_count;
+	long long up_seconds;     /* since the last start, by the daemon's clock; -1 unknown */
 	bool restarting;
 
 	/* logs: the last lines of stdout and stderr */

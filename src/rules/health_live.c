@@ -74,6 +74,9 @@ const pl_rule rule_PL411 = {
 	.check_live = execs,
 };
 
+/* Restarts this close together are a loop, not a policy doing its job now and then. */
+#define LOOP_WINDOW (10 * 60)
+
 static void unhealthy(pl_scan *s, const pl_live *l)
 {
 	if (l->health_status && !strcmp(l->health_status, "unhealthy")) {
@@ -88,12 +91,18 @@ static void unhealthy(pl_scan *s, const pl_live *l)
 				       l->c.target, l->failing_streak, l->failing_streak == 1 ? "" : "s");
 	}
 	/* a few restarts over a long life are what the policy is for; a restart in progress
-	 * after earlier ones, or many, is a loop */
-	if ((l->restarting && l->restart_count > 0) || l->restart_count >= 3)
-		pl_emit_at(s, 0, 0, 0, 0, NULL, NULL,
-			       "%s is restarting in a loop: restarted %d time%s%s", l->c.target,
-			       l->restart_count, l->restart_count == 1 ? "" : "s",
-			       l->restarting ? ", restarting now" : "");
+	 * after earlier ones, or three and more with the last one minutes ago, is a loop */
+	bool recent = l->up_seconds >= 0 && l->up_seconds < LOOP_WINDOW;
+	if ((l->restarting && l->restart_count > 0) || (l->restart_count >= 3 && recent)) {
+		if (l->restarting)
+			pl_emit_at(s, 0, 0, 0, 0, NULL, NULL,
+				   "%s is restarting in a loop: restarted %d time%s, restarting now",
+				   l->c.target, l->restart_count, l->restart_count == 1 ? "" : "s");
+		else
+			pl_emit_at(s, 0, 0, 0, 0, NULL, NULL,
+				   "%s is restarting in a loop: restarted %d times, the last %llds ago",
+				   l->c.target, l->restart_count, l->up_seconds);
+	}
 }
 
 const pl_rule rule_PL412 = {

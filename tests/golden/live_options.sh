@@ -36,6 +36,29 @@ live --replay "$fx/flawed" --rule PL410 pl-live-flawed >drift2.out 2>&1
 check "live: ... and only what its globs match" grep -q 'PL410.*A /etc/motd' drift2.out
 rm .plimsoll.yml
 
+# restarts: three or more with the last start minutes ago is a loop; long ago is the
+# restart policy doing its job (the recording, with RestartCount and the daemon's clock set)
+restarts() { # dir, restart count, seconds the daemon's clock is moved on
+	cp -r "$fx/hardened" "$1"
+	python3 - "$1" "$2" "$3" <<'PY'
+import datetime, json, sys
+d, n, ahead = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+p = d + "/_containers_pl-live-hardened_json"
+c = json.load(open(p)); c["RestartCount"] = n; json.dump(c, open(p, "w"))
+p = d + "/_info"
+i = json.load(open(p))
+t = datetime.datetime.strptime(i["SystemTime"][:19], "%Y-%m-%dT%H:%M:%S") + datetime.timedelta(seconds=ahead)
+i["SystemTime"] = t.strftime("%Y-%m-%dT%H:%M:%S.000000000Z"); json.dump(i, open(p, "w"))
+PY
+}
+restarts loop 5 0
+live --replay loop --rule PL412 pl-live-hardened >loop.out 2>&1
+check "live: five restarts, the last seconds ago, are a restart loop" \
+	grep -q 'PL412.*restarting in a loop: restarted 5 times, the last [0-9]*s ago' loop.out
+restarts old 5 86400
+live --replay old --rule PL412 pl-live-hardened >old.out 2>old.err
+check "live: ... five restarts with the last a day ago are not" test ! -s old.out
+
 bad() { # name, yaml, expected message part
 	printf '%b' "$2" >bad.yml
 	"$PLIMSOLL" live --replay "$fx/hardened" --config bad.yml pl-live-hardened >/dev/null 2>bad.err
