@@ -87,7 +87,7 @@ unit-bins: $(UNIT_BINS)
 deps:
 	@scripts/deps.sh
 
-test: deps build/plimsoll asan
+test: deps build/plimsoll asan $(FUZZ_BINS)
 	@tests/run.sh
 
 demo: deps build/plimsoll

@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(c.enabled[i] == -1 && c.severity[i] == -1);
 	} else {
 		CHECK(c.path != NULL && strcmp(c.path, path) == 0);
-		CHECK(c.dir != NULL && strcmp(c.dir, dir) == 0);
+		CHECK(c.dir != NULL && strcmp(c.dir, fz_dir) == 0);
 		CHECK(c.ntrusted == 0 || c.trusted_registries != NULL);
 		CHECK(c.nignores == 0 || c.ignores != NULL);
 		CHECK(c.nlabels == 0 || c.labels != NULL);
@@ -72,9 +72,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < c.nlabels; i++)
 			CHECK(c.labels[i].name != NULL && c.labels[i].type != NULL);
 		char files[4][160];
-		snprintf(files[0], sizeof files[0], "%s/Dockerfile", dir);
-		snprintf(files[1], sizeof files[1], "%s/legacy/svc/x.test.Dockerfile", dir);
-		snprintf(files[2], sizeof files[2], "%s/vendor/a/Dockerfile", dir);
+		snprintf(files[0], sizeof files[0], "%s/Dockerfile", fz_dir);
+		snprintf(files[1], sizeof files[1], "%s/legacy/svc/x.test.Dockerfile", fz_dir);
+		snprintf(files[2], sizeof files[2], "%s/vendor/a/Dockerfile", fz_dir);
 		snprintf(files[3], sizeof files[3], "/elsewhere/Dockerfile");
 		for (size_t i = 0; i < pl_nrules; i++) {
 			const pl_rule *r = pl_rules[i];

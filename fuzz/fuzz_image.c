@@ -4,9 +4,9 @@
  * directory made once with mkdtemp (removed at exit) and opened as an image archive: the
  * outer tar reader, manifest/index/config JSON, descriptor checks, the layer pipeline
  * (decompression, tar, whiteouts, secrets) all see it. Work per input is capped: each
- * layer's uncompressed stream stops at 4 MiB. Checked: a failed open gives a message
- * starting with the path; an open image has its files sorted and unique, every file's
- * layer is a real layer, deleted files name the deleting layer, and pl_image_file finds
+ * layer's uncompressed stream stops at 4 MiB. Checked: a failed open gives a reason
+ * (without the path, which the caller names); an open image has its files sorted and
+ * unique, every file's layer is a real layer, deleted files name the deleting layer, and pl_image_file finds
  * every live file. A broken invariant traps.
  * Build: make build/fuzz/fuzz_image; run: make fuzz (see fuzz/run.sh). Good seeds: the
  * archives tests/image/mkimages.py writes. */
@@ -34,8 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[1024];
 	memset(err, 0, sizeof err);
 	if (pl_image_open(&img, path, size % 2 ? &o : NULL, err, sizeof err) != 0) {
-		size_t np = strlen(path);
-		CHECK(strncmp(err, path, np) == 0 && err[np] == ':');
+		/* a reason, without the path: the caller says which image */
+		CHECK(err[0] && strncmp(err, path, strlen(path)) != 0);
 		return 0;
 	}
 	CHECK(img.layout && img.config_digest);

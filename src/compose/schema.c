@@ -10,6 +10,7 @@
  * branch satisfies reports either one "must be a X or Y" (no branch has the value's type)
  * or the errors of the branch that got deepest into the value (compose-go's "most
  * specific error"). Errors are collected first so a failed branch can be dropped. */
+#include "core/xalloc.h"
 #include "compose/schema.h"
 #include "core/buf.h"
 
@@ -55,9 +56,7 @@ static int add_regex(cz_schema *s, const char *pat, char *err, size_t errlen)
 	}
 	if (s->nre == s->capre) {
 		s->capre = s->capre ? s->capre * 2 : 16;
-		s->re = realloc(s->re, s->capre * sizeof *s->re);
-		if (!s->re)
-			abort();
+		s->re = xrealloc(s->re, s->capre * sizeof *s->re);
 	}
 	s->re[s->nre++] = (regex){pat, re};
 	return 0;
@@ -102,9 +101,7 @@ cz_schema *cz_schema_new(char *err, size_t errlen)
 		snprintf(err, errlen, "compose schema: %s (line %d)", je.text, je.line);
 		return NULL;
 	}
-	cz_schema *s = calloc(1, sizeof *s);
-	if (!s)
-		abort();
+	cz_schema *s = xcalloc(1, sizeof *s);
 	s->root = root;
 	if (compile_regexes(s, root, err, errlen) < 0) {
 		cz_schema_free(s);
@@ -426,9 +423,7 @@ static void add_err(vctx *v, const cz_node *at, unsigned types, char *msg)
 {
 	if (v->nerr == v->caperr) {
 		v->caperr = v->caperr ? v->caperr * 2 : 16;
-		v->err = realloc(v->err, v->caperr * sizeof *v->err);
-		if (!v->err)
-			abort();
+		v->err = xrealloc(v->err, v->caperr * sizeof *v->err);
 	}
 	v->err[v->nerr++] = (verr){at, v->depth, types, v->seq++, msg};
 }
@@ -575,9 +570,7 @@ static void canon(vctx *v, buf *b, const cz_node *n)
 	default: {
 		/* keys sorted, so that key order does not matter */
 		size_t np = n->npairs;
-		const cz_pair **ps = malloc((np + 1) * sizeof *ps);
-		if (!ps)
-			abort();
+		const cz_pair **ps = xmalloc((np + 1) * sizeof *ps);
 		for (size_t i = 0; i < np; i++)
 			ps[i] = &n->pairs[i];
 		for (size_t i = 1; i < np; i++)
@@ -625,10 +618,8 @@ static bool check_unique(vctx *v, const cz_node *n)
 	size_t m = n->nitems;
 	if (m < 2)
 		return true;
-	item_key *keys = calloc(m, sizeof *keys);
-	size_t *dups = calloc(m, sizeof *dups);
-	if (!keys || !dups)
-		abort();
+	item_key *keys = xcalloc(m, sizeof *keys);
+	size_t *dups = xcalloc(m, sizeof *dups);
 	for (size_t i = 0; i < m; i++) {
 		buf b = BUF_INIT;
 		if (!is_reset(n->items[i]) && push_idx(v, i)) {
@@ -752,9 +743,7 @@ static bool check_array(vctx *v, const json_t *sch, const cz_node *n)
 static bool check_choice(vctx *v, const json_t *arr, const cz_node *n, bool one)
 {
 	size_t nb = json_array_size(arr), base = v->nerr, npass = 0;
-	size_t *start = malloc((nb + 1) * sizeof *start);
-	if (!start)
-		abort();
+	size_t *start = xmalloc((nb + 1) * sizeof *start);
 	for (size_t i = 0; i < nb; i++) {
 		start[i] = v->nerr;
 		if (check(v, json_array_get(arr, i), n))
@@ -928,9 +917,7 @@ size_t cz_schema_validate(const cz_schema *s, const cz_node *root, cz_schema_rep
 {
 	if (!s || !root)
 		return 0;
-	vctx *v = calloc(1, sizeof *v);
-	if (!v)
-		abort();
+	vctx *v = xcalloc(1, sizeof *v);
 	v->s = s;
 	v->md = pcre2_match_data_create(1, NULL);
 	if (!v->md)

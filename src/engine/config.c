@@ -20,6 +20,7 @@
 /* From yaml/yaml.h, which this file does not include: its tree types clash with the
  * small tree here (this loader refuses aliases; yaml.c resolves them). */
 size_t yaml_risky_explicit_key(const char *s, size_t n);
+struct fy_diag *yaml_diag_collecting(void);
 
 #include <libfyaml.h>
 
@@ -1249,14 +1250,7 @@ int pl_config_load(pl_config *c, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 
-	struct fy_diag_cfg dcfg;
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;         /* never print: errors are collected and reported by us */
-	dcfg.colorize = false;
-	L.diag = fy_diag_create(&dcfg);
-	if (!L.diag)
-		xdie("libfyaml: cannot create a diagnostic object");
-	fy_diag_set_collect_errors(L.diag, true);
+	L.diag = yaml_diag_collecting();
 	/* No FYPCF_RESOLVE_DOCUMENT: aliases stay unexpanded events, which we refuse. */
 	struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET, .diag = L.diag};
 	L.fyp = fy_parser_create(&pcfg);

@@ -202,10 +202,7 @@ static void scan_data(const pl_config *cfg, const char *path, const char *displa
 {
 	pl_input in = *inp;
 	pl_scan s;
-	memset(&s, 0, sizeof s);
-	arena_init(&s.mem);
-	s.cfg = cfg;
-	s.path = display;
+	pl_scan_init(&s, cfg, display);
 	df_file df;
 	memset(&df, 0, sizeof df);
 	df_build b;

@@ -231,10 +231,7 @@ int pl_scan_compose(const pl_config *cfg, const char *const *files, size_t nfile
 {
 	(void)err, (void)errlen;
 	pl_scan s;
-	memset(&s, 0, sizeof s);
-	arena_init(&s.mem);
-	s.cfg = cfg;
-	s.path = files[0];
+	pl_scan_init(&s, cfg, files[0]);
 	pl_compose_opts o = {.environ = environ};
 	pl_compose_project p;
 	pl_compose_load(files, nfiles, &o, &p);
@@ -267,10 +264,7 @@ int pl_scan_manifests(const pl_config *cfg, const char *const *files, size_t nfi
 		      const pl_input *stdin_data, pl_findings *out, char *err, size_t errlen)
 {
 	pl_scan s;
-	memset(&s, 0, sizeof s);
-	arena_init(&s.mem);
-	s.cfg = cfg;
-	s.path = files[0];
+	pl_scan_init(&s, cfg, files[0]);
 	pl_k8s_set set;
 	pl_k8s_set_init(&set);
 	yaml_stream *streams = xcalloc(nfiles + 1, sizeof *streams);
@@ -322,10 +316,7 @@ int pl_scan_image(const pl_config *cfg, const char *path, int jobs, bool progres
 		return -1;
 	}
 	pl_scan s;
-	memset(&s, 0, sizeof s);
-	arena_init(&s.mem);
-	s.cfg = cfg;
-	s.path = path;
+	pl_scan_init(&s, cfg, path);
 	pl_container c;
 	memset(&c, 0, sizeof c);
 	pl_image_container(&img, &c);
@@ -349,13 +340,10 @@ int pl_scan_image(const pl_config *cfg, const char *path, int jobs, bool progres
 void pl_scan_live(const pl_config *cfg, const pl_live *l, pl_findings *out)
 {
 	pl_scan s;
-	memset(&s, 0, sizeof s);
-	arena_init(&s.mem);
-	s.cfg = cfg;
 	/* findings are about a container, not a file: "container:NAME" is their location */
 	buf path = BUF_INIT;
 	buf_printf(&path, "container:%s", l->name);
-	s.path = buf_str(&path);
+	pl_scan_init(&s, cfg, buf_str(&path));
 	run_container_rules(&s, &l->c, IN_L);
 	for (size_t i = 0; i < pl_nrules; i++) {
 		const pl_rule *r = pl_rules[i];

@@ -30,6 +30,14 @@ static void emit(pl_scan *s, int line, int col, int end_line, int end_col, const
 	f->aka = xstrdup(aka ? aka : "");
 }
 
+void pl_scan_init(pl_scan *s, const pl_config *cfg, const char *path)
+{
+	memset(s, 0, sizeof *s);
+	arena_init(&s->mem);
+	s->cfg = cfg;
+	s->path = path;
+}
+
 void pl_emit(pl_scan *s, const df_word *w, const char *aka, const char *fix, const char *fmt, ...)
 {
 	va_list ap;

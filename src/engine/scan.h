@@ -30,6 +30,9 @@ typedef struct pl_scan {
 	} memo[4];
 } pl_scan;
 
+/* An empty scan of path (findings' file name) under cfg. */
+void pl_scan_init(pl_scan *s, const pl_config *cfg, const char *path);
+
 /* Report a finding of the running rule at a word's span. aka: the peer ids this finding
  * corresponds to ("DL3007"), or NULL. fix: NULL for the rule's default hint. */
 void pl_emit(pl_scan *s, const df_word *where, const char *aka, const char *fix,

@@ -35,9 +35,7 @@ void img_fs_free(img_fs *fs)
 static void rehash(img_fs *fs)
 {
 	size_t ncap = fs->tcap ? fs->tcap * 2 : 1024;
-	uint32_t *t = calloc(ncap, sizeof *t);
-	if (!t)
-		abort();
+	uint32_t *t = xcalloc(ncap, sizeof *t);
 	for (size_t i = 0; i < fs->n; i++) {
 		const char *p = fs->nodes[i].f.path;
 		size_t k = hash(p, strlen(p)) & (ncap - 1);
@@ -82,10 +80,7 @@ static uint32_t node(img_ctx *x, const char *p, size_t n, int layer)
 		rehash(fs);
 	if (fs->n == fs->cap) {
 		size_t ncap = fs->cap ? fs->cap * 2 : 1024;
-		fs_node *nn = realloc(fs->nodes, ncap * sizeof *nn);
-		if (!nn)
-			abort();
-		fs->nodes = nn;
+		fs->nodes = xrealloc(fs->nodes, ncap * sizeof *fs->nodes);
 		fs->cap = ncap;
 	}
 	i = (uint32_t)fs->n++;

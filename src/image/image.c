@@ -223,9 +223,7 @@ int pl_image_open(pl_image *img, const char *path, const img_opts *opts, char *e
 		goto out;
 	if (!img->platform && x.desc_platform)
 		img->platform = arena_strdup(&img->mem, x.desc_platform);
-	x.scratch = malloc(IMG_SECRET_SCAN);
-	if (!x.scratch)
-		abort();
+	x.scratch = xmalloc(IMG_SECRET_SCAN);
 	x.prog_total = blobs_total(&x);
 	img_src_read_layers(&x);
 	img_fs_finish(&x);

@@ -4,6 +4,7 @@
 #ifndef PL_IMAGE_INTERNAL_H
 #define PL_IMAGE_INTERNAL_H
 
+#include "core/xalloc.h"
 #include "image/image.h"
 
 #include <jansson.h>

@@ -315,10 +315,7 @@ static img_rec *new_rec(img_job *job)
 {
 	if (job->nrecs == job->cap) {
 		size_t ncap = job->cap ? job->cap * 2 : 256;
-		img_rec *n = realloc(job->recs, ncap * sizeof *n);
-		if (!n)
-			abort();
-		job->recs = n;
+		job->recs = xrealloc(job->recs, ncap * sizeof *job->recs);
 		job->cap = ncap;
 	}
 	img_rec *r = &job->recs[job->nrecs++];

@@ -245,6 +245,17 @@ static CURL *easy(const img_registry *r, const char *url, struct curl_slist *hdr
 	return c;
 }
 
+/* Run one request made by easy() and free it and its headers; the HTTP status in *status. */
+static CURLcode perform(CURL *c, struct curl_slist *hdrs, long *status)
+{
+	CURLcode cc = c ? curl_easy_perform(c) : CURLE_FAILED_INIT;
+	if (c)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(hdrs);
+	return cc;
+}
+
 /* A parameter of a challenge: realm="...", service="...", scope="...". */
 static bool challenge_param(const char *ch, const char *name, char *out, size_t outlen)
 {
@@ -306,13 +317,8 @@ static int authenticate(img_registry *r, const char *challenge, char *err, size_
 	img_registry tr = *r;
 	const char *rh = strstr(realm, "://");
 	tr.http = rh && loopback(rh + 3);
-	c = easy(&tr, url, h, &rs);
-	CURLcode cc = c ? curl_easy_perform(c) : CURLE_FAILED_INIT;
 	long status = 0;
-	if (c)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(c);
-	curl_slist_free_all(h);
+	CURLcode cc = perform(easy(&tr, url, h, &rs), h, &status);
 	int rc = -1;
 	if (cc != CURLE_OK || status != 200) {
 		snprintf(err, errlen, "%s: token request to %s failed: %s", r->host, realm,
@@ -360,13 +366,8 @@ static long get_small(img_registry *r, const char *kind, const char *ref, size_t
 		free(rs->body);
 		memset(rs, 0, sizeof *rs);
 		rs->max = max;
-		CURL *c = easy(r, url, h, rs);
-		CURLcode cc = c ? curl_easy_perform(c) : CURLE_FAILED_INIT;
 		long status = 0;
-		if (c)
-			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-		curl_easy_cleanup(c);
-		curl_slist_free_all(h);
+		CURLcode cc = perform(easy(r, url, h, rs), h, &status);
 		if (rs->too_big) {
 			snprintf(err, errlen, "%s/%s: more than %zu bytes", kind, ref, max);
 			return 0;

@@ -351,9 +351,7 @@ static long entry_read(void *h, const void **out)
 
 static void make_jobs(img_ctx *x)
 {
-	x->jobs = calloc(x->nwants ? x->nwants : 1, sizeof *x->jobs);
-	if (!x->jobs)
-		abort();
+	x->jobs = xcalloc(x->nwants ? x->nwants : 1, sizeof *x->jobs);
 	for (size_t i = 0; i < x->nwants; i++) {
 		size_t j = 0;
 		while (j < x->njobs && strcmp(x->jobs[j].name, x->wants[i].name))
@@ -370,9 +368,7 @@ static void make_jobs(img_ctx *x)
 
 static void read_dir(img_ctx *x)
 {
-	fd_src *s = malloc(sizeof *s);
-	if (!s)
-		abort();
+	fd_src *s = xmalloc(sizeof *s);
 	for (size_t j = 0; j < x->njobs; j++) {
 		img_job *job = &x->jobs[j];
 		s->fd = open_in_dir(x, job->name);

@@ -9,6 +9,7 @@
  * of (name, sorted labels), capped at PROM_MAX_SERIES. Nothing grows with the input except
  * the bounded families/problems arrays. */
 #include "live/prometheus.h"
+#include "core/xalloc.h"
 
 #include "core/utf8.h"
 
@@ -63,11 +64,8 @@ static void problem(ctx *c, int col, const char *fmt, ...)
 	r->nproblems_total++;
 	if (r->nproblems >= PROM_MAX_PROBLEMS)
 		return;
-	if (!r->problems) {
-		r->problems = calloc(PROM_MAX_PROBLEMS, sizeof *r->problems);
-		if (!r->problems)
-			return;
-	}
+	if (!r->problems)
+		r->problems = xcalloc(PROM_MAX_PROBLEMS, sizeof *r->problems);
 	prom_problem *p = &r->problems[r->nproblems++];
 	p->line = c->line;
 	p->col = col;
@@ -307,14 +305,8 @@ static int fam_add(ctx *c, const char *p, size_t n, const char *type)
 		size_t cap = r->families_cap ? r->families_cap * 2 : 64;
 		if (cap > PROM_MAX_FAMILIES)
 			cap = PROM_MAX_FAMILIES;
-		prom_family *nf = realloc(r->families, cap * sizeof *nf);
-		fam_state *ns = realloc(c->fs, cap * sizeof *ns);
-		if (nf)
-			r->families = nf;
-		if (ns)
-			c->fs = ns;
-		if (!nf || !ns)
-			return -1;
+		r->families = xrealloc(r->families, cap * sizeof *r->families);
+		c->fs = xrealloc(c->fs, cap * sizeof *c->fs);
 		r->families_cap = cap;
 	}
 	int i = (int)r->nfamilies++;
@@ -508,13 +500,8 @@ static void series_check(ctx *c, span name, const label *ls, size_t nl, int col)
 		problem(c, col, "more than %d series: duplicate series detection stopped", PROM_MAX_SERIES);
 		return;
 	}
-	if (!c->series) {
-		c->series = calloc(SERIES_SLOTS, sizeof *c->series);
-		if (!c->series) {
-			c->series_full = true;
-			return;
-		}
-	}
+	if (!c->series)
+		c->series = xcalloc(SERIES_SLOTS, sizeof *c->series);
 	uint64_t h = hash_span(0xcbf29ce484222325ULL, name);
 	for (size_t i = 0; i < nl; i++) {
 		h = hash_span(h, ls[i].name);
@@ -894,9 +881,7 @@ void prom_parse(const char *data, size_t len, bool openmetrics, prom_report *r)
 	c.cur = -1;
 	c.om = openmetrics || ends_with_eof(data, len);
 	r->openmetrics = c.om;
-	c.fam_slots = malloc(FAM_SLOTS * sizeof *c.fam_slots);
-	if (!c.fam_slots)
-		return;
+	c.fam_slots = xmalloc(FAM_SLOTS * sizeof *c.fam_slots);
 	memset(c.fam_slots, 0xff, FAM_SLOTS * sizeof *c.fam_slots);
 
 	size_t eof_line = 0;

@@ -832,6 +832,19 @@ static int parse_stream(loader *L)
  * nor Kubernetes files use explicit keys, so a file that has both a tab and a '?' key
  * indicator at the start of a line (after indentation and "- ") is refused before libfyaml
  * sees it. Returns the offset of that '?', or SIZE_MAX. */
+struct fy_diag *yaml_diag_collecting(void)
+{
+	struct fy_diag_cfg dcfg;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL; /* never print: errors are collected and reported by the caller */
+	dcfg.colorize = false;
+	struct fy_diag *d = fy_diag_create(&dcfg);
+	if (!d)
+		xdie("libfyaml: cannot create a diagnostic object");
+	fy_diag_set_collect_errors(d, true);
+	return d;
+}
+
 size_t yaml_risky_explicit_key(const char *s, size_t n)
 {
 	if (!memchr(s, '\t', n))
@@ -885,14 +898,7 @@ int yaml_load(yaml_stream *y, const char *file, const char *text, size_t n)
 		return -1;
 	}
 
-	struct fy_diag_cfg dcfg;
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL; /* never print: errors are collected and reported by us */
-	dcfg.colorize = false;
-	L.diag = fy_diag_create(&dcfg);
-	if (!L.diag)
-		xdie("libfyaml: cannot create a diagnostic object");
-	fy_diag_set_collect_errors(L.diag, true);
+	L.diag = yaml_diag_collecting();
 	/* Our own depth limit applies, with our message, to block and flow nesting alike.
 	 * Sloppy flow indentation: Compose (Go's yaml.v3) and PyYAML accept a closing ']' at
 	 * its key's indentation, and real compose files and manifests rely on it. */

@@ -71,4 +71,9 @@ bool yaml_int(const yaml_node *n, long long *out);
  * SIZE_MAX. Every libfyaml user in Plimsoll checks it first. */
 size_t yaml_risky_explicit_key(const char *s, size_t n);
 
+/* A libfyaml diagnostic object that prints nothing and collects errors, for the caller to
+ * report with its own positions (aborts when libfyaml cannot make one). */
+struct fy_diag;
+struct fy_diag *yaml_diag_collecting(void);
+
 #endif

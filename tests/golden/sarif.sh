@@ -73,27 +73,30 @@ else
 	exit 0
 fi
 
-if res=$(validate "$out"); then
-	ok "sarif: valid SARIF 2.1.0 ($validator)"
-else
-	not_ok "sarif: invalid against the SARIF 2.1.0 schema ($validator)"
-	sed 's/^/# /' <<<"$res" | head -30
-fi
+# check_sarif WHAT FILE: the document is valid SARIF 2.1.0 and meets GitHub's requirements.
+check_sarif() {
+	local what=$1 file=$2 res
+	if res=$(validate "$file"); then
+		ok "sarif: $what is valid SARIF 2.1.0 ($validator)"
+	else
+		not_ok "sarif: $what is invalid against the SARIF 2.1.0 schema ($validator)"
+		sed 's/^/# /' <<<"$res" | head -30
+	fi
+	if ! command -v python3 >/dev/null; then
+		skip "sarif: $what meets GitHub code scanning requirements" "python3 not found"
+	elif res=$(python3 "$PL_ROOT/tests/golden/sarif/github_checks.py" "$file" 2>&1); then
+		ok "sarif: $what meets GitHub code scanning requirements"
+	else
+		not_ok "sarif: $what fails GitHub code scanning requirements"
+		sed 's/^/# /' <<<"$res" | head -30
+	fi
+}
+
+check_sarif "the test program's document" "$out"
 if validate "$tmp/bad.sarif.json" >/dev/null; then
 	not_ok "sarif: the validator accepted a document with version 2.0.0"
 else
 	ok "sarif: the validator refuses a wrong version"
-fi
-
-if command -v python3 >/dev/null; then
-	if res=$(python3 "$PL_ROOT/tests/golden/sarif/github_checks.py" "$out" 2>&1); then
-		ok "sarif: GitHub code scanning requirements"
-	else
-		not_ok "sarif: GitHub code scanning requirements"
-		sed 's/^/# /' <<<"$res" | head -30
-	fi
-else
-	skip "sarif: GitHub code scanning requirements" "python3 not found"
 fi
 
 # The same for a real scan: every firing golden case of every rule and the example app in
@@ -102,37 +105,11 @@ real=$tmp/scan.sarif.json
 find "$PL_ROOT/tests/rules" -name 'fire*.Dockerfile' | sort >"$tmp/files"
 (cd "$PL_ROOT" && xargs "$PL_ROOT/build/plimsoll" scan --enable all --no-context --fail-on none \
 	--format sarif --output "$real" examples/app/Dockerfile <"$tmp/files")
-if res=$(validate "$real"); then
-	ok "sarif: a real scan's report is valid SARIF 2.1.0 ($validator)"
-else
-	not_ok "sarif: a real scan's report is invalid ($validator)"
-	sed 's/^/# /' <<<"$res" | head -30
-fi
-if command -v python3 >/dev/null; then
-	if res=$(python3 "$PL_ROOT/tests/golden/sarif/github_checks.py" "$real" 2>&1); then
-		ok "sarif: a real scan meets GitHub code scanning requirements"
-	else
-		not_ok "sarif: a real scan fails GitHub code scanning requirements"
-		sed 's/^/# /' <<<"$res" | head -30
-	fi
-fi
+check_sarif "a real scan's report" "$real"
 
 # And for running containers (plimsoll live, replayed from a recording of a real Engine):
 # locations are "container:NAME", with no region.
 live=$tmp/live.sarif.json
 "$PL_ROOT/build/plimsoll" live --replay "$PL_ROOT/tests/live/fixtures/flawed" --enable all \
 	--fail-on none --format sarif --output "$live" pl-live-flawed
-if res=$(validate "$live"); then
-	ok "sarif: a live audit's report is valid SARIF 2.1.0 ($validator)"
-else
-	not_ok "sarif: a live audit's report is invalid ($validator)"
-	sed 's/^/# /' <<<"$res" | head -30
-fi
-if command -v python3 >/dev/null; then
-	if res=$(python3 "$PL_ROOT/tests/golden/sarif/github_checks.py" "$live" 2>&1); then
-		ok "sarif: a live audit meets GitHub code scanning requirements"
-	else
-		not_ok "sarif: a live audit fails GitHub code scanning requirements"
-		sed 's/^/# /' <<<"$res" | head -30
-	fi
-fi
+check_sarif "a live audit's report" "$live"
