@@ -19,6 +19,7 @@ RULE_SRC := $(sort $(wildcard src/rules/*.c))
 CLI_SRC  := src/main.c $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
@@ -102,7 +103,6 @@ build/bench/parse_bench: bench/parse_bench.c build/libplimsoll.a
 	$(CC) $(CSTD) $(WARN) $(INC) $(CFLAGS) -o $@ $< build/libplimsoll.a $(LDLIBS)
 
 # --- fuzzing ----------------------------------------------------------------------------
-FUZZ_BINS := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 # Only a pattern rule names these objects, so make would delete them after each link.
 .SECONDARY: $(FUZZ_LIB_OBJ)
 build/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
